@@ -1,0 +1,39 @@
+//! `vanthu check PATH…`: validates records (YAML, rules, templates, glyphs) without
+//! writing anything, reporting every problem in every file.
+
+use clap::Args;
+
+use crate::cmd::{exit, print_diagnostics, InputArgs};
+use crate::env::{record_files, Env};
+use crate::error::Result;
+use crate::pipeline::documents_for;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+pub fn execute(args: &CheckArgs) -> Result<i32> {
+    let env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
+    let files = record_files(&args.input.paths)?;
+    let (mut ok, mut failed) = (0usize, 0usize);
+    for file in &files {
+        match documents_for(&env, file) {
+            Ok((loaded, _)) => {
+                print_diagnostics(&loaded.warnings);
+                ok += 1;
+            }
+            Err(diags) => {
+                print_diagnostics(&diags);
+                failed += 1;
+            }
+        }
+    }
+    eprintln!("vanthu: {ok} record(s) valid, {failed} with errors");
+    Ok(if failed > 0 {
+        exit::RECORD_FAILED
+    } else {
+        exit::OK
+    })
+}

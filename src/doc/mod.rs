@@ -1,0 +1,7 @@
+//! The document side: the format-neutral model, the markup parser and assembly.
+
+pub mod assemble;
+pub mod markup;
+pub mod model;
+
+pub use model::Document;

@@ -1,0 +1,144 @@
+//! The format-neutral document model: every renderer reads only this.
+//!
+//! A [`Document`] is a page setup plus a flow of [`Block`]s whose styles are already resolved
+//! (sizes, alignment, spacing, rule lengths). The format profile decided those numbers when the
+//! document was assembled; renderers only draw what they are given and never re-interpret text.
+
+/// Lengths in the model are millimetres; font sizes and vertical spacing are points.
+pub type Mm = f32;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Template name, e.g. `thong-bao-ket-luan`.
+    pub kind: String,
+    /// Title for the PDF metadata and DOCX core properties.
+    pub meta_title: String,
+    pub page: PageSetup,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageSetup {
+    pub width: Mm,
+    pub height: Mm,
+    pub margin_top: Mm,
+    pub margin_bottom: Mm,
+    pub margin_left: Mm,
+    pub margin_right: Mm,
+    /// Page numbers: centred in the top margin, from page 2.
+    pub page_number: PageNumberStyle,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageNumberStyle {
+    pub size_pt: f32,
+    /// Distance from the top edge of the paper to the top of the number's line box.
+    pub from_top: Mm,
+}
+
+impl PageSetup {
+    pub fn text_width(&self) -> Mm {
+        self.width - self.margin_left - self.margin_right
+    }
+    pub fn text_height(&self) -> Mm {
+        self.height - self.margin_top - self.margin_bottom
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Para(Paragraph),
+    Rule(Rule),
+    /// Two side-by-side columns (header block, closing block). Never split across pages.
+    Columns(Columns),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+    Justify,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    pub runs: Vec<Run>,
+    pub align: Align,
+    pub size_pt: f32,
+    /// First-line indent.
+    pub first_indent: Mm,
+    pub space_before_pt: f32,
+    pub space_after_pt: f32,
+    /// Exact distance between baselines.
+    pub line_pitch_pt: f32,
+    /// Keep on the same page as the next block (headings, the last body paragraph before
+    /// the closing block).
+    pub keep_with_next: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Run {
+    pub text: String,
+    pub bold: bool,
+    pub italic: bool,
+    pub underline: bool,
+}
+
+impl Run {
+    pub fn plain(text: impl Into<String>) -> Run {
+        Run {
+            text: text.into(),
+            ..Run::default()
+        }
+    }
+}
+
+/// A centred horizontal rule of a given length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub length: Mm,
+    pub thickness_pt: f32,
+    pub space_before_pt: f32,
+    pub space_after_pt: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    /// Width of the left column; the right column takes the rest of the text width.
+    pub left_width: Mm,
+    pub left: Vec<Block>,
+    pub right: Vec<Block>,
+    /// When set, the last block of each column starts on the same line (State header:
+    /// `Số:` and the date share a baseline).
+    pub align_last: bool,
+    pub space_before_pt: f32,
+}
+
+impl Paragraph {
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+impl Document {
+    /// The text of the document in reading order, one entry per paragraph: what a text
+    /// extractor should find (used by tests and by `check`).
+    pub fn paragraphs(&self) -> Vec<&Paragraph> {
+        fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Paragraph>) {
+            for b in blocks {
+                match b {
+                    Block::Para(p) => out.push(p),
+                    Block::Rule(_) => {}
+                    Block::Columns(c) => {
+                        walk(&c.left, out);
+                        walk(&c.right, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.blocks, &mut out);
+        out
+    }
+}

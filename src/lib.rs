@@ -1,0 +1,26 @@
+//! vanthu turns YAML records of working sessions of Vietnamese Party committees and State
+//! bodies into official-format PDF and DOCX documents.
+//!
+//! The pipeline, one way: a record is loaded (size cap, NFC, serde with unknown keys
+//! refused) and validated ([`model`]); each document it lists is rendered from a Handlebars
+//! template into a small markup ([`template`]), parsed and assembled with the numbers of its
+//! format profile ([`profile`]) into a format-neutral [`doc::Document`]; each
+//! [`render::Renderer`] turns that into bytes (PDF on genpdfi, DOCX on docx-rs), and
+//! [`output`] writes them atomically. [`env::Env`] holds the templates, fonts and the clock.
+
+pub mod cmd;
+pub mod diag;
+pub mod doc;
+pub mod env;
+pub mod error;
+pub mod fonts;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod profile;
+pub mod render;
+pub mod template;
+
+pub use diag::Diagnostic;
+pub use doc::Document;
+pub use error::{Error, Result};

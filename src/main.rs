@@ -1,0 +1,49 @@
+//! The `vanthu` command line: parse arguments, dispatch to a subcommand, exit with its code.
+
+use clap::{Parser, Subcommand};
+use vanthu::cmd::{self, exit};
+
+#[derive(Parser)]
+#[command(
+    name = "vanthu",
+    version,
+    about = "Official-format PDF and DOCX from working-session records"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render every document of every record to PDF and DOCX.
+    Render(cmd::render::RenderArgs),
+    /// Validate records without writing anything.
+    Check(cmd::check::CheckArgs),
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let result = match &cli.command {
+        Command::Render(a) => cmd::render::execute(a),
+        Command::Check(a) => cmd::check::execute(a),
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("vanthu: error: {e}");
+            std::process::exit(exit::USAGE);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The record side of the pipeline: serde types, loading with limits and NFC, validation.
+
+pub mod date;
+pub mod load;
+pub mod locate;
+pub mod record;
+pub mod validate;
+
+pub use load::{load_file, load_str, Loaded};
+pub use record::Record;

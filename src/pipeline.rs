@@ -1,0 +1,205 @@
+//! One record through the whole pipeline: load → validate → template → document → bytes.
+//! Nothing here writes files; [`crate::output`] does that atomically.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::diag::Diagnostic;
+use crate::doc::assemble::{assemble, AssemblyInput};
+use crate::doc::Document;
+use crate::env::Env;
+use crate::model::locate::locate;
+use crate::model::{load_file, Loaded};
+use crate::render::{self, RenderContext};
+
+/// One rendered file: `<template>.<ext>`.
+pub struct RenderedFile {
+    pub template: String,
+    pub extension: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// The outcome for one record: its outputs, or the problems that stopped it.
+pub struct RecordOutcome {
+    pub warnings: Vec<Diagnostic>,
+    pub result: Result<Vec<RenderedFile>, Vec<Diagnostic>>,
+}
+
+/// Loads and checks a record and builds its documents, without rendering bytes.
+pub fn documents_for(env: &Env, file: &Path) -> Result<(Loaded, Vec<Document>), Vec<Diagnostic>> {
+    let loaded = load_file(file)?;
+    let mut diags = Vec::new();
+    check_glyphs(env, &loaded, &mut diags);
+    let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
+    let mut docs = Vec::new();
+    for (i, entry) in loaded.record.documents.iter().enumerate() {
+        let here = format!("documents[{i}]");
+        let place = |field: &str| locate(&loaded.source, &format!("{here}{field}"));
+        let Some(front) = env.engine.front(&entry.template) else {
+            let (l, c) = place(".template");
+            diags.push(
+                Diagnostic::error(file, format!("unknown template `{}`", entry.template))
+                    .at(&loaded.source, l, c)
+                    .field(format!("{here}.template"))
+                    .hint(format!(
+                        "available templates: {}",
+                        env.templates.available().join(", ")
+                    )),
+            );
+            continue;
+        };
+        let entry_json = serde_json::to_value(entry).unwrap_or(Value::Null);
+        let missing: Vec<&String> = front
+            .requires
+            .iter()
+            .filter(|k| entry_json.get(k.as_str()).is_none_or(Value::is_null))
+            .collect();
+        if !missing.is_empty() {
+            let (l, c) = place("");
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "the `{}` template needs {}",
+                        entry.template,
+                        missing
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .at(&loaded.source, l, c)
+                .field(here.clone())
+                .hint("add the missing keys under this document entry"),
+            );
+            continue;
+        }
+        if !diags.is_empty() {
+            continue;
+        }
+        let mut ctx = data.clone();
+        if let Value::Object(m) = &mut ctx {
+            m.insert("doc".into(), entry_json);
+        }
+        match env.engine.render(&entry.template, &ctx) {
+            Ok(rendered) => docs.push(assemble(&AssemblyInput {
+                record: &loaded.record,
+                entry,
+                rendered: &rendered,
+                fonts: &env.fonts,
+            })),
+            Err(e) => {
+                let (l, c) = place(".template");
+                diags.push(
+                    Diagnostic::error(file, e.to_string())
+                        .at(&loaded.source, l, c)
+                        .field(format!("{here}.template")),
+                )
+            }
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        diags.extend(loaded.warnings);
+        return Err(diags);
+    }
+    Ok((loaded, docs))
+}
+
+/// Renders every document of a record in every output format.
+pub fn render_record(env: &Env, file: &Path) -> RecordOutcome {
+    let (loaded, docs) = match documents_for(env, file) {
+        Ok(x) => x,
+        Err(d) => {
+            return RecordOutcome {
+                warnings: Vec::new(),
+                result: Err(d),
+            }
+        }
+    };
+    let ctx = RenderContext {
+        fonts: &env.fonts,
+        epoch: env.epoch,
+    };
+    let mut files = Vec::new();
+    for doc in &docs {
+        for r in render::all() {
+            match r.render(doc, &ctx) {
+                Ok(bytes) => files.push(RenderedFile {
+                    template: doc.kind.clone(),
+                    extension: r.extension(),
+                    bytes,
+                }),
+                Err(e) => {
+                    return RecordOutcome {
+                        warnings: loaded.warnings,
+                        result: Err(vec![Diagnostic::error(
+                            file,
+                            format!("rendering `{}` as {}: {e}", doc.kind, r.extension()),
+                        )]),
+                    }
+                }
+            }
+        }
+    }
+    RecordOutcome {
+        warnings: loaded.warnings,
+        result: Ok(files),
+    }
+}
+
+/// Every character of every value must be drawable by all four faces.
+fn check_glyphs(env: &Env, loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
+    let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
+    let mut strings = Vec::new();
+    collect_strings(&data, String::new(), &mut strings);
+    for (path, s) in strings {
+        if let Some(c) = env.fonts.first_missing(&s) {
+            let (line, col) = locate(&loaded.source, &path);
+            diags.push(
+                Diagnostic::error(
+                    &loaded.path,
+                    format!(
+                        "the character `{c}` (U+{:04X}) cannot be printed with the document fonts",
+                        c as u32
+                    ),
+                )
+                .at(&loaded.source, line, col)
+                .field(path)
+                .hint("remove it or replace it with a Vietnamese/Latin character; symbols, emoji and CJK are not in the official font"),
+            );
+        }
+    }
+}
+
+fn collect_strings(v: &Value, path: String, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::String(s) => out.push((path, s.clone())),
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                collect_strings(x, format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                collect_strings(x, p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The template data for a record and one of its documents (used by tests and tools).
+pub fn template_data(loaded: &Loaded, index: usize) -> Value {
+    let mut v = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
+    if let (Value::Object(m), Some(e)) = (&mut v, loaded.record.documents.get(index)) {
+        m.insert("doc".into(), serde_json::to_value(e).unwrap_or(json!(null)));
+    }
+    v
+}

@@ -1,0 +1,125 @@
+//! Format profiles: every number of the official layout, one place per profile.
+//!
+//! `party` follows Hướng dẫn 36-HD/VPTW, `state` follows Nghị định 30/2020/NĐ-CP
+//! (see `format-spec.md` §2 and §3). Where the spec marks a value UNVERIFIED, the
+//! recommended default is used and flagged here. Renderers never read a profile directly:
+//! the assembler turns these numbers into the document model.
+
+mod party;
+mod state;
+
+use serde::{Deserialize, Serialize};
+
+use crate::doc::model::Mm;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Party,
+    State,
+}
+
+impl Format {
+    pub fn profile(self) -> &'static Profile {
+        match self {
+            Format::Party => &party::PARTY,
+            Format::State => &state::STATE,
+        }
+    }
+}
+
+/// A text line style: size in points and weight/slant.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineStyle {
+    pub size: f32,
+    pub bold: bool,
+    pub italic: bool,
+    pub underline: bool,
+}
+
+const fn style(size: f32, bold: bool, italic: bool, underline: bool) -> LineStyle {
+    LineStyle {
+        size,
+        bold,
+        italic,
+        underline,
+    }
+}
+
+/// How the rule under the summary is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SummaryMark {
+    /// A centred text line, e.g. `-----` (Party).
+    Text(&'static str),
+    /// A solid rule of this fraction of the summary's longest line (State: 1/3–1/2).
+    Rule(f32),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub name: &'static str,
+    // Page geometry (mm).
+    pub margin_top: Mm,
+    pub margin_bottom: Mm,
+    pub margin_left: Mm,
+    pub margin_right: Mm,
+    pub page_number_size: f32,
+    pub page_number_from_top: Mm,
+    // Header block.
+    pub header_left_width: Mm,
+    /// Right-column national title lines with their styles; a rule of the last line's own
+    /// length follows them.
+    pub national_title: &'static [(&'static str, LineStyle)],
+    pub superior: LineStyle,
+    pub issuer: LineStyle,
+    /// Party: a centred `*` under the issuing body. State: none (a rule instead).
+    pub issuer_mark: Option<&'static str>,
+    /// State: a rule of this fraction of the issuing-body line width.
+    pub issuer_rule_fraction: Option<f32>,
+    pub number: LineStyle,
+    pub date: LineStyle,
+    /// State: `Số:` and the date share a row.
+    pub number_and_date_same_row: bool,
+    pub rule_thickness_pt: f32,
+    // Title block.
+    pub type_name: LineStyle,
+    pub summary: LineStyle,
+    /// State summaries are sentence case: the first letter is capitalised.
+    pub summary_sentence_case: bool,
+    pub summary_mark: SummaryMark,
+    // Body.
+    pub body_size: f32,
+    pub body_indent: Mm,
+    pub body_space_before: f32,
+    pub body_line_pitch: f32,
+    /// Text appended to the body's last paragraph if it does not already end with it
+    /// (State: `./.`). Party documents end with a plain full stop.
+    pub body_end_mark: Option<&'static str>,
+    // Closing block.
+    pub closing_left_width: Mm,
+    pub recipients_label: LineStyle,
+    pub recipients_item: LineStyle,
+    pub authority: LineStyle,
+    pub position: LineStyle,
+    pub signer_name: LineStyle,
+    /// Blank space for the signature and seal (≥ 20 mm).
+    pub signature_space: Mm,
+    /// Allowed prefixes of the authority line.
+    pub authority_prefixes: &'static [&'static str],
+}
+
+impl Profile {
+    /// `Số 245-TB/HU` (Party) or `Số: 87/TB-UBND` (State). Numbers under 10 are padded.
+    pub fn number_line(&self, number: u32, type_abbr: &str, issuer_code: &str) -> String {
+        match self.name {
+            "party" => format!("Số {number:02}-{type_abbr}/{issuer_code}"),
+            _ => format!("Số: {number:02}/{type_abbr}-{issuer_code}"),
+        }
+    }
+}
+
+/// Line pitch for header, title and closing lines: single spacing of Times New Roman
+/// (ascent + descent = 1.149 em), rounded up to a quarter point so both renderers agree.
+pub fn single_pitch(size_pt: f32) -> f32 {
+    ((size_pt * 1.15) * 4.0).ceil() / 4.0
+}

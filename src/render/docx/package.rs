@@ -1,0 +1,116 @@
+//! The DOCX package after docx-rs: re-compression with fixed entry metadata, and the two
+//! parts docx-rs cannot fill in (the title in `docProps/core.xml`, the fonts of the
+//! `Normal` style in `word/styles.xml`).
+
+use std::io::{Cursor, Read, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, System, ZipArchive, ZipWriter};
+
+use crate::error::{Error, Result};
+
+/// `epoch` (seconds since 1970, UTC) as `YYYY-MM-DDTHH:MM:SSZ`, clamped to years 0–9999.
+pub(super) fn rfc3339(epoch: i64) -> String {
+    let epoch = epoch.clamp(-62_167_219_200, 253_402_300_799);
+    let (days, secs) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Re-writes docx-rs's stored (uncompressed) archive with Deflate, in the same entry order,
+/// with a fixed time stamp, fixed permissions and no extra fields, patching two parts.
+pub(super) fn recompress(stored: &[u8], title: &str, family: &str) -> Result<Vec<u8>> {
+    let err = |e: zip::result::ZipError| Error::Docx(format!("re-packing the archive: {e}"));
+    let mut input = ZipArchive::new(Cursor::new(stored)).map_err(err)?;
+    let mut output = ZipWriter::new(Cursor::new(Vec::with_capacity(stored.len() / 3)));
+    let base = SimpleFileOptions::default()
+        .last_modified_time(DateTime::default())
+        .system(System::Unix)
+        .large_file(false);
+    for i in 0..input.len() {
+        let mut entry = input.by_index(i).map_err(err)?;
+        let name = entry.name().to_owned();
+        if entry.is_dir() {
+            output
+                .add_directory(name, base.unix_permissions(0o755))
+                .map_err(err)?;
+            continue;
+        }
+        let mut data = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
+        entry
+            .read_to_end(&mut data)
+            .map_err(|e| Error::Docx(format!("re-packing {name}: {e}")))?;
+        let data = patch(&name, data, title, family)?;
+        let options = base
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(9))
+            .unix_permissions(0o644);
+        output.start_file(name.as_str(), options).map_err(err)?;
+        output
+            .write_all(&data)
+            .map_err(|e| Error::Docx(format!("re-packing {name}: {e}")))?;
+    }
+    Ok(output.finish().map_err(err)?.into_inner())
+}
+
+fn patch(name: &str, data: Vec<u8>, title: &str, family: &str) -> Result<Vec<u8>> {
+    let (anchor, replacement) = match name {
+        "docProps/core.xml" if !title.trim().is_empty() => (
+            "</cp:coreProperties>".to_owned(),
+            format!("<dc:title>{}</dc:title></cp:coreProperties>", escape(title)),
+        ),
+        // docx-rs always writes a `Normal` style with empty run properties.
+        "word/styles.xml" => {
+            let f = escape(family);
+            (
+                NORMAL_RPR.to_owned(),
+                format!(
+                    r#"<w:name w:val="Normal" /><w:rPr><w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:cs="{f}" w:eastAsia="{f}" /></w:rPr>"#
+                ),
+            )
+        }
+        _ => return Ok(data),
+    };
+    let text = String::from_utf8(data)
+        .map_err(|_| Error::Docx(format!("{name} from docx-rs is not UTF-8")))?;
+    if !text.contains(&anchor) {
+        return Err(Error::Docx(format!(
+            "{name}: unexpected layout from docx-rs (no `{anchor}`)"
+        )));
+    }
+    Ok(text.replacen(&anchor, &replacement, 1).into_bytes())
+}
+
+const NORMAL_RPR: &str = r#"<w:name w:val="Normal" /><w:rPr />"#;
+
+/// XML text and attribute escaping; characters XML cannot hold are dropped.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

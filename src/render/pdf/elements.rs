@@ -1,0 +1,290 @@
+//! genpdf(i) elements for the document model: a justified paragraph that splits across
+//! pages with widow/orphan and keep-with-next control, a centred rule, a two-column block
+//! that is never split, and the page decorator (margins, page numbers from page 2).
+
+use genpdfi::error::Error as GenError;
+use genpdfi::render::Area;
+use genpdfi::style::{LineStyle as GenLine, Style};
+use genpdfi::{Context, Element, Mm as GMm, PageDecorator, Position, RenderResult, Size};
+
+use crate::doc::model::{Mm, PageSetup, Paragraph, Rule};
+use crate::fonts::{FontBook, MM_PER_PT};
+use crate::render::pdf::lines::{break_lines, Line};
+
+const EPS: Mm = 0.01;
+
+pub fn pt(v: f32) -> Mm {
+    v * MM_PER_PT
+}
+
+/// Where the baseline sits in a line box of `pitch_pt`: the descent above the box bottom.
+fn baseline_in_line(pitch_pt: f32, size_pt: f32) -> Mm {
+    pt(pitch_pt - 0.216 * size_pt)
+}
+
+fn style_for(size: f32, bold: bool, italic: bool) -> Style {
+    let mut s = Style::new().with_font_size(size.round().clamp(1.0, 255.0) as u8);
+    if bold {
+        s.set_bold();
+    }
+    if italic {
+        s.set_italic();
+    }
+    s
+}
+
+/// Draws one laid-out line whose box starts at `top` (relative to `area`).
+fn draw_line(
+    ctx: &Context,
+    area: &Area<'_>,
+    line: &Line,
+    p: &Paragraph,
+    x0: Mm,
+    top: Mm,
+) -> Result<(), GenError> {
+    let baseline = top + baseline_in_line(p.line_pitch_pt, p.size_pt);
+    let xs = line.word_positions(p.align);
+    let mut unbounded = area.clone();
+    unbounded.set_height(GMm::from(10_000.0));
+    for (word, x) in line.words.iter().zip(xs) {
+        let mut x = x0 + x;
+        for piece in &word.pieces {
+            let style = style_for(p.size_pt, piece.bold, piece.italic);
+            let ascent: f32 = style.metrics(&ctx.font_cache).ascent.into();
+            unbounded.print_str(
+                &ctx.font_cache,
+                Position::new(x, baseline - ascent),
+                style,
+                &piece.text,
+            )?;
+            if piece.underline {
+                let y = baseline + pt(p.size_pt * 0.1);
+                unbounded.draw_line(
+                    vec![Position::new(x, y), Position::new(x + piece.width, y)],
+                    GenLine::new().with_thickness(pt(0.6)),
+                );
+            }
+            x += piece.width;
+        }
+    }
+    Ok(())
+}
+
+/// A paragraph element: lines are laid out once, then placed page by page.
+pub struct ParaElement {
+    pub para: Paragraph,
+    lines: Vec<Line>,
+    next: usize,
+    /// Height the following block needs on the same page (keep-with-next).
+    pub reserve_after: Mm,
+    /// Full text-block height: an area this tall is the top of a page.
+    page_height: Mm,
+}
+
+impl ParaElement {
+    pub fn new(para: Paragraph, width: Mm, fonts: &FontBook, page_height: Mm) -> ParaElement {
+        let lines = break_lines(&para, width, fonts);
+        ParaElement {
+            para,
+            lines,
+            next: 0,
+            reserve_after: 0.0,
+            page_height,
+        }
+    }
+
+    pub fn pitch(&self) -> Mm {
+        pt(self.para.line_pitch_pt)
+    }
+
+    /// Height of the whole paragraph, with its spacing.
+    pub fn height(&self) -> Mm {
+        pt(self.para.space_before_pt + self.para.space_after_pt)
+            + self.lines.len() as f32 * self.pitch()
+    }
+
+    /// Height of the first chunk that could start a page (space before + up to 2 lines).
+    pub fn min_start_height(&self) -> Mm {
+        pt(self.para.space_before_pt) + self.lines.len().min(2) as f32 * self.pitch()
+    }
+
+    /// Draws every line at `x0`, starting at `top`; returns the height used.
+    pub fn draw_all(
+        &self,
+        ctx: &Context,
+        area: &Area<'_>,
+        x0: Mm,
+        top: Mm,
+    ) -> Result<Mm, GenError> {
+        let mut y = top + pt(self.para.space_before_pt);
+        for line in &self.lines {
+            draw_line(ctx, area, line, &self.para, x0, y)?;
+            y += self.pitch();
+        }
+        Ok(y + pt(self.para.space_after_pt) - top)
+    }
+
+    /// How many of the remaining lines to place in `avail` height.
+    fn lines_to_place(&self, avail: Mm, at_top: bool) -> usize {
+        let first_chunk = self.next == 0;
+        let before = if first_chunk {
+            pt(self.para.space_before_pt)
+        } else {
+            0.0
+        };
+        let remaining = self.lines.len() - self.next;
+        let fit = (((avail - before) + EPS) / self.pitch()).floor().max(0.0) as usize;
+        let mut n = fit.min(remaining);
+        if n == remaining {
+            // Everything fits; keep the next block company if it would not fit after us.
+            let used = before + n as f32 * self.pitch() + pt(self.para.space_after_pt);
+            if self.reserve_after > 0.0 && used + self.reserve_after > avail + EPS && !at_top {
+                n = if remaining >= 4 { remaining - 2 } else { 0 };
+                if n == 0 && !first_chunk && remaining >= 2 {
+                    n = remaining - 1;
+                }
+            }
+            return n;
+        }
+        // Widow/orphan control: never leave a single line behind or alone on top.
+        if first_chunk && n == 1 && remaining >= 2 {
+            n = 0;
+        }
+        if remaining - n == 1 && n >= 2 {
+            n -= 1;
+        }
+        if n == 0 && at_top {
+            n = fit.max(1).min(remaining);
+        }
+        n
+    }
+}
+
+impl Element for ParaElement {
+    fn render(
+        &mut self,
+        ctx: &Context,
+        area: Area<'_>,
+        _style: Style,
+    ) -> Result<RenderResult, GenError> {
+        let avail: f32 = area.size().height.into();
+        let at_top = avail >= self.page_height - EPS;
+        let n = self.lines_to_place(avail, at_top);
+        let mut result = RenderResult::default();
+        if n == 0 {
+            result.has_more = true;
+            return Ok(result);
+        }
+        let mut y = if self.next == 0 {
+            pt(self.para.space_before_pt)
+        } else {
+            0.0
+        };
+        for line in &self.lines[self.next..self.next + n] {
+            draw_line(ctx, &area, line, &self.para, 0.0, y)?;
+            y += self.pitch();
+        }
+        self.next += n;
+        result.has_more = self.next < self.lines.len();
+        if !result.has_more {
+            y += pt(self.para.space_after_pt);
+        }
+        let width: f32 = area.size().width.into();
+        result.size = Size::new(width, y.min(avail));
+        Ok(result)
+    }
+}
+
+/// Draws a centred rule of `rule.length` inside a column `width` wide; returns its height.
+pub fn draw_rule(area: &Area<'_>, rule: &Rule, x0: Mm, width: Mm, top: Mm) -> Mm {
+    let y = top + pt(rule.space_before_pt + rule.thickness_pt / 2.0);
+    let x = x0 + ((width - rule.length) / 2.0).max(0.0);
+    area.draw_line(
+        vec![
+            Position::new(x, y),
+            Position::new(x + rule.length.min(width), y),
+        ],
+        GenLine::new().with_thickness(pt(rule.thickness_pt)),
+    );
+    rule_height(rule)
+}
+
+pub fn rule_height(rule: &Rule) -> Mm {
+    pt(rule.space_before_pt + rule.thickness_pt + rule.space_after_pt)
+}
+
+/// A top-level centred rule.
+pub struct RuleElement {
+    pub rule: Rule,
+}
+
+impl Element for RuleElement {
+    fn render(
+        &mut self,
+        _ctx: &Context,
+        area: Area<'_>,
+        _style: Style,
+    ) -> Result<RenderResult, GenError> {
+        let width: f32 = area.size().width.into();
+        let h = rule_height(&self.rule);
+        let avail: f32 = area.size().height.into();
+        if h > avail {
+            return Ok(RenderResult {
+                size: Size::new(0, 0),
+                has_more: true,
+            });
+        }
+        draw_rule(&area, &self.rule, 0.0, width, 0.0);
+        Ok(RenderResult {
+            size: Size::new(width, h),
+            has_more: false,
+        })
+    }
+}
+
+/// Margins and page numbers: centred in the top margin, none on page 1.
+pub struct PageNumbers {
+    pub setup: PageSetup,
+    page: usize,
+}
+
+impl PageNumbers {
+    pub fn new(setup: PageSetup) -> PageNumbers {
+        PageNumbers { setup, page: 0 }
+    }
+}
+
+impl PageDecorator for PageNumbers {
+    fn decorate_page<'a>(
+        &mut self,
+        ctx: &Context,
+        mut area: Area<'a>,
+        _style: Style,
+    ) -> Result<Area<'a>, GenError> {
+        self.page += 1;
+        let s = &self.setup;
+        if self.page >= 2 {
+            let text = self.page.to_string();
+            let style = style_for(s.page_number.size_pt, false, false);
+            let w: f32 = style.str_width(&ctx.font_cache, &text).into();
+            let x = s.margin_left + (s.text_width() - w) / 2.0;
+            let size = s.page_number.size_pt;
+            let ascent: f32 = style.metrics(&ctx.font_cache).ascent.into();
+            let baseline =
+                s.page_number.from_top + baseline_in_line(crate::profile::single_pitch(size), size);
+            area.print_str(
+                &ctx.font_cache,
+                Position::new(x, baseline - ascent),
+                style,
+                text,
+            )?;
+        }
+        area.add_margins(genpdfi::Margins::trbl(
+            s.margin_top,
+            s.margin_right,
+            s.margin_bottom,
+            s.margin_left,
+        ));
+        Ok(area)
+    }
+}

@@ -1,0 +1,284 @@
+//! Line breaking for the PDF renderer: words measured with the document's fonts, greedy
+//! breaking (as Word and LibreOffice do), and tokens wider than the line broken across lines
+//! so nothing is ever dropped.
+
+use crate::doc::model::{Align, Mm, Paragraph};
+use crate::fonts::FontBook;
+
+/// A stretch of a word in one style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    pub text: String,
+    pub bold: bool,
+    pub italic: bool,
+    pub underline: bool,
+    pub width: Mm,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Word {
+    pub pieces: Vec<Piece>,
+    pub width: Mm,
+    /// Width of the space that followed the word in the text (0 at the end).
+    pub space: Mm,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub words: Vec<Word>,
+    /// Where the line starts, from the left of the column.
+    pub indent: Mm,
+    /// Width available to this line.
+    pub avail: Mm,
+    pub last: bool,
+}
+
+impl Line {
+    /// Width with normal spaces.
+    pub fn natural_width(&self) -> Mm {
+        let n = self.words.len();
+        self.words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| w.width + if i + 1 < n { w.space } else { 0.0 })
+            .sum()
+    }
+
+    /// The x of each word (from the left of the column) for the given alignment.
+    pub fn word_positions(&self, align: Align) -> Vec<Mm> {
+        let natural = self.natural_width();
+        let gaps = self.words.len().saturating_sub(1);
+        let extra = match align {
+            Align::Justify if !self.last && gaps > 0 && natural < self.avail => {
+                (self.avail - natural) / gaps as f32
+            }
+            _ => 0.0,
+        };
+        let start = self.indent
+            + match align {
+                Align::Center => ((self.avail - natural) / 2.0).max(0.0),
+                Align::Right => (self.avail - natural).max(0.0),
+                _ => 0.0,
+            };
+        let mut x = start;
+        self.words
+            .iter()
+            .map(|w| {
+                let here = x;
+                x += w.width + w.space + extra;
+                here
+            })
+            .collect()
+    }
+}
+
+fn measure(fonts: &FontBook, text: &str, bold: bool, italic: bool, size: f32) -> Mm {
+    fonts.width_mm(text, bold, italic, size)
+}
+
+/// Splits the paragraph's runs into words; consecutive spaces count as one.
+pub fn words(p: &Paragraph, fonts: &FontBook) -> Vec<Word> {
+    let size = p.size_pt;
+    let mut out: Vec<Word> = Vec::new();
+    let mut cur = Word::default();
+    for run in &p.runs {
+        let mut buf = String::new();
+        let flush_piece = |cur: &mut Word, buf: &mut String| {
+            if buf.is_empty() {
+                return;
+            }
+            let width = measure(fonts, buf, run.bold, run.italic, size);
+            cur.width += width;
+            cur.pieces.push(Piece {
+                text: std::mem::take(buf),
+                bold: run.bold,
+                italic: run.italic,
+                underline: run.underline,
+                width,
+            });
+        };
+        for c in run.text.chars() {
+            if c.is_whitespace() {
+                flush_piece(&mut cur, &mut buf);
+                if !cur.pieces.is_empty() {
+                    cur.space = measure(fonts, " ", run.bold, run.italic, size);
+                    out.push(std::mem::take(&mut cur));
+                }
+            } else {
+                buf.push(c);
+            }
+        }
+        flush_piece(&mut cur, &mut buf);
+    }
+    if !cur.pieces.is_empty() {
+        out.push(cur);
+    }
+    if let Some(last) = out.last_mut() {
+        last.space = 0.0;
+    }
+    out
+}
+
+/// Breaks a word wider than `width` into chunks that fit (at least one character each).
+fn split_wide(word: Word, width: Mm, fonts: &FontBook, size: f32) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut cur = Word::default();
+    for piece in word.pieces {
+        let mut buf = String::new();
+        let mut buf_w = 0.0;
+        for c in piece.text.chars() {
+            let cw = measure(
+                fonts,
+                c.encode_utf8(&mut [0; 4]),
+                piece.bold,
+                piece.italic,
+                size,
+            );
+            if cur.width + buf_w + cw > width && (cur.width + buf_w) > 0.0 {
+                if !buf.is_empty() {
+                    cur.pieces.push(Piece {
+                        text: std::mem::take(&mut buf),
+                        width: buf_w,
+                        ..piece.clone()
+                    });
+                    cur.width += buf_w;
+                    buf_w = 0.0;
+                }
+                out.push(std::mem::take(&mut cur));
+            }
+            buf.push(c);
+            buf_w += cw;
+        }
+        if !buf.is_empty() {
+            cur.pieces.push(Piece {
+                text: buf,
+                width: buf_w,
+                ..piece
+            });
+            cur.width += buf_w;
+        }
+    }
+    cur.space = word.space;
+    out.push(cur);
+    out
+}
+
+/// Greedy line breaking at `width` (the column width), honouring the first-line indent.
+pub fn break_lines(p: &Paragraph, width: Mm, fonts: &FontBook) -> Vec<Line> {
+    const EPS: Mm = 0.01;
+    let mut lines: Vec<Line> = Vec::new();
+    let first_avail = (width - p.first_indent).max(1.0);
+    let mut cur: Vec<Word> = Vec::new();
+    let mut cur_w: Mm = 0.0;
+    let avail_for = |n_lines: usize| if n_lines == 0 { first_avail } else { width };
+    let mut queue: std::collections::VecDeque<Word> = words(p, fonts).into();
+    while let Some(word) = queue.pop_front() {
+        let avail = avail_for(lines.len());
+        let needed = if cur.is_empty() {
+            word.width
+        } else {
+            cur_w + cur.last().map_or(0.0, |w| w.space) + word.width
+        };
+        if needed <= avail + EPS {
+            cur_w = needed;
+            cur.push(word);
+            continue;
+        }
+        if cur.is_empty() {
+            // A token wider than the whole line: break it across lines.
+            let mut parts = split_wide(word, avail, fonts, p.size_pt);
+            while let Some(part) = parts.pop() {
+                queue.push_front(part);
+            }
+            if let Some(first) = queue.pop_front() {
+                cur_w = first.width;
+                cur.push(first);
+            }
+            continue;
+        }
+        lines.push(Line {
+            words: std::mem::take(&mut cur),
+            indent: if lines.is_empty() {
+                p.first_indent
+            } else {
+                0.0
+            },
+            avail,
+            last: false,
+        });
+        queue.push_front(word);
+        cur_w = 0.0;
+    }
+    let avail = avail_for(lines.len());
+    lines.push(Line {
+        words: cur,
+        indent: if lines.is_empty() {
+            p.first_indent
+        } else {
+            0.0
+        },
+        avail,
+        last: true,
+    });
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::model::Run;
+
+    fn para(text: &str) -> Paragraph {
+        Paragraph {
+            runs: vec![Run::plain(text)],
+            align: Align::Justify,
+            size_pt: 14.0,
+            first_indent: 10.0,
+            space_before_pt: 6.0,
+            space_after_pt: 0.0,
+            line_pitch_pt: 18.0,
+            keep_with_next: false,
+        }
+    }
+
+    #[test]
+    fn a_300_character_token_is_broken_not_dropped() {
+        let fonts = FontBook::builtin();
+        let token = "x".repeat(300);
+        let lines = break_lines(&para(&format!("đầu {token} cuối")), 165.0, &fonts);
+        let text: String = lines
+            .iter()
+            .flat_map(|l| {
+                l.words
+                    .iter()
+                    .flat_map(|w| w.pieces.iter().map(|p| p.text.clone()))
+            })
+            .collect();
+        assert_eq!(text, format!("đầu{token}cuối"));
+        for l in &lines {
+            assert!(
+                l.natural_width() <= l.avail + 0.01,
+                "{} > {}",
+                l.natural_width(),
+                l.avail
+            );
+        }
+        assert!(lines.len() >= 3);
+    }
+
+    #[test]
+    fn justified_lines_fill_the_width() {
+        let fonts = FontBook::builtin();
+        let text = "Tập trung rà soát các chỉ tiêu, nhiệm vụ đã đề ra trên các lĩnh vực; tiếp tục xây dựng kế hoạch, phân công nhiệm vụ cụ thể cho các bộ phận.";
+        let lines = break_lines(&para(text), 165.0, &fonts);
+        assert!(lines.len() >= 2);
+        let l = &lines[0];
+        let xs = l.word_positions(Align::Justify);
+        let end = xs.last().unwrap() + l.words.last().unwrap().width;
+        assert!(
+            (end - (l.indent + l.avail)).abs() < 0.01,
+            "line ends at {end}"
+        );
+        assert_eq!(xs[0], 10.0);
+    }
+}

@@ -1,0 +1,116 @@
+//! Template front matter: the lines between the first two `---` lines, as `key: value`.
+//!
+//! ```text
+//! ---
+//! layout: official
+//! type: THÔNG BÁO
+//! abbr: TB
+//! summary: kết luận của {{session.host}} tại buổi làm việc với {{session.counterpart}}
+//! requires: number, date, signer, recipients
+//! ---
+//! ```
+//! `layout`, `type`, `abbr` and `requires` are plain text; `summary`, `headline` and `byline`
+//! are Handlebars and may use record values.
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Header block, title block, body, closing block (the format profile decides the rest).
+    Official,
+    /// A news report: headline, body, byline.
+    News,
+}
+
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    pub layout: Layout,
+    pub type_name: Option<String>,
+    pub abbr: Option<String>,
+    pub requires: Vec<String>,
+    /// Handlebars sources, rendered later.
+    pub summary: Option<String>,
+    pub headline: Option<String>,
+    pub byline: Option<String>,
+    /// Line in the template file where the body starts (1-based), for error messages.
+    pub body_line: usize,
+}
+
+/// Splits a template into its front matter and body source.
+pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
+    let bad = |message: String| Error::Template {
+        name: name.to_string(),
+        message,
+    };
+    let mut lines = text.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return Err(bad(
+            "the template must start with a `---` front matter line".into(),
+        ));
+    }
+    let mut fm = FrontMatter {
+        layout: Layout::Official,
+        type_name: None,
+        abbr: None,
+        requires: Vec::new(),
+        summary: None,
+        headline: None,
+        byline: None,
+        body_line: 0,
+    };
+    let mut closed = false;
+    let mut line_no = 1;
+    for line in lines.by_ref() {
+        line_no += 1;
+        if line.trim_end() == "---" {
+            closed = true;
+            break;
+        }
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let (key, value) = line
+            .split_once(':')
+            .ok_or_else(|| bad(format!("line {line_no}: expected `key: value`")))?;
+        let value = value.trim().to_string();
+        match key.trim() {
+            "layout" => {
+                fm.layout = match value.as_str() {
+                    "official" => Layout::Official,
+                    "news" => Layout::News,
+                    other => {
+                        return Err(bad(format!(
+                            "line {line_no}: layout `{other}` is not `official` or `news`"
+                        )))
+                    }
+                }
+            }
+            "type" => fm.type_name = Some(value),
+            "abbr" => fm.abbr = Some(value),
+            "requires" => {
+                fm.requires = value
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            }
+            "summary" => fm.summary = Some(value),
+            "headline" => fm.headline = Some(value),
+            "byline" => fm.byline = Some(value),
+            other => {
+                return Err(bad(format!(
+                    "line {line_no}: unknown front matter key `{other}`"
+                )))
+            }
+        }
+    }
+    if !closed {
+        return Err(bad("the front matter is not closed with `---`".into()));
+    }
+    fm.body_line = line_no + 1;
+    if fm.layout == Layout::Official && (fm.type_name.is_none() || fm.abbr.is_none()) {
+        return Err(bad("an official template declares `type` and `abbr`".into()));
+    }
+    let body: Vec<&str> = lines.collect();
+    Ok((fm, body.join("\n")))
+}

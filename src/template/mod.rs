@@ -1,0 +1,10 @@
+//! Templates: Handlebars sources with a small front matter, rendered in strict mode with
+//! record values escaped for the markup, then parsed into markup blocks.
+
+pub mod builtin;
+pub mod engine;
+pub mod front;
+
+pub use builtin::{TemplateSource, TemplateText};
+pub use engine::{render_template, Rendered};
+pub use front::{FrontMatter, Layout};
