@@ -46,6 +46,15 @@ fn draw_line(
     let xs = line.word_positions(p.align);
     let mut unbounded = area.clone();
     unbounded.set_height(GMm::from(10_000.0));
+    // Underlines run continuously across the spaces between underlined words.
+    let mut underline: Option<(Mm, Mm)> = None;
+    let underline_y = baseline + pt(p.size_pt * 0.1);
+    let draw_underline = |span: (Mm, Mm)| {
+        unbounded.draw_line(
+            vec![Position::new(span.0, underline_y), Position::new(span.1, underline_y)],
+            GenLine::new().with_thickness(pt(0.6)),
+        );
+    };
     for (word, x) in line.words.iter().zip(xs) {
         let mut x = x0 + x;
         for piece in &word.pieces {
@@ -57,15 +66,20 @@ fn draw_line(
                 style,
                 &piece.text,
             )?;
-            if piece.underline {
-                let y = baseline + pt(p.size_pt * 0.1);
-                unbounded.draw_line(
-                    vec![Position::new(x, y), Position::new(x + piece.width, y)],
-                    GenLine::new().with_thickness(pt(0.6)),
-                );
-            }
+            underline = match (piece.underline, underline) {
+                (true, Some((start, _))) => Some((start, x + piece.width)),
+                (true, None) => Some((x, x + piece.width)),
+                (false, Some(span)) => {
+                    draw_underline(span);
+                    None
+                }
+                (false, None) => None,
+            };
             x += piece.width;
         }
+    }
+    if let Some(span) = underline {
+        draw_underline(span);
     }
     Ok(())
 }
