@@ -51,7 +51,10 @@ fn draw_line(
     let underline_y = baseline + pt(p.size_pt * 0.1);
     let draw_underline = |span: (Mm, Mm)| {
         unbounded.draw_line(
-            vec![Position::new(span.0, underline_y), Position::new(span.1, underline_y)],
+            vec![
+                Position::new(span.0, underline_y),
+                Position::new(span.1, underline_y),
+            ],
             GenLine::new().with_thickness(pt(0.6)),
         );
     };
