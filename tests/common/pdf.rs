@@ -47,6 +47,8 @@ pub struct Page {
     pub height: f32,
     pub spans: Vec<Span>,
     pub lines: Vec<HLine>,
+    /// Operands of every fill-colour operator (`g`, `rg`, `k`, `sc`, `scn`).
+    pub fill_colours: Vec<Vec<f32>>,
 }
 
 /// A line of text: spans on one baseline, left to right.
@@ -97,22 +99,35 @@ impl Page {
     /// Spans grouped into lines. Spans on the same baseline but far apart (two columns)
     /// become separate lines.
     pub fn text_lines(&self) -> Vec<TextLine> {
+        // Rows: spans whose baselines agree within 0.3 mm.
         let mut spans = self.spans.clone();
-        spans.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
-        let mut out: Vec<TextLine> = Vec::new();
+        spans.sort_by(|a, b| a.y.total_cmp(&b.y));
+        let mut rows: Vec<Vec<Span>> = Vec::new();
         for s in spans {
-            if let Some(last) = out.last_mut() {
-                let prev = last.spans.last().map(|p| (p.y, p.x1, p.size));
-                if let Some((y, x1, size)) = prev {
-                    if (s.y - y).abs() < 0.3 && s.x0 - x1 < 1.5 * size * PT {
-                        last.spans.push(s);
-                        continue;
+            match rows.last_mut() {
+                Some(row) if (row[0].y - s.y).abs() < 0.3 => row.push(s),
+                _ => rows.push(vec![s]),
+            }
+        }
+        // Within a row, left to right; a gap wider than an em (columns) splits it.
+        let mut out: Vec<TextLine> = Vec::new();
+        for mut row in rows {
+            row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            let mut cur: Vec<Span> = Vec::new();
+            for s in row {
+                if let Some(prev) = cur.last() {
+                    if s.x0 - prev.x1 > s.size.max(prev.size) * PT {
+                        out.push(TextLine {
+                            spans: std::mem::take(&mut cur),
+                        });
                     }
                 }
+                cur.push(s);
             }
-            out.push(TextLine { spans: vec![s] });
+            if !cur.is_empty() {
+                out.push(TextLine { spans: cur });
+            }
         }
-        out.sort_by(|a, b| a.y().total_cmp(&b.y()).then(a.x0().total_cmp(&b.x0())));
         out
     }
 }
@@ -317,6 +332,7 @@ fn read_page(doc: &Document, page_id: ObjectId) -> Page {
     let mut lw = 1.0f32;
     let mut path_start: Option<(f32, f32)> = None;
     let mut segments: Vec<((f32, f32), (f32, f32))> = Vec::new();
+    let mut fill_colours = Vec::new();
     for op in &ops {
         let a = &op.operands;
         match op.operator.as_str() {
@@ -372,6 +388,7 @@ fn read_page(doc: &Document, page_id: ObjectId) -> Page {
                     y: (h_pt - ty) * PT,
                 });
             }
+            "g" | "rg" | "k" | "sc" | "scn" => fill_colours.push(a.iter().map(num).collect()),
             "w" if a.len() == 1 => lw = num(&a[0]),
             "m" if a.len() == 2 => path_start = Some((num(&a[0]), num(&a[1]))),
             "l" if a.len() == 2 => {
@@ -401,6 +418,7 @@ fn read_page(doc: &Document, page_id: ObjectId) -> Page {
         height: h_pt * PT,
         spans,
         lines,
+        fill_colours,
     }
 }
 

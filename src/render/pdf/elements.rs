@@ -63,9 +63,17 @@ fn draw_line(
         for piece in &word.pieces {
             let style = style_for(p.size_pt, piece.bold, piece.italic);
             let ascent: f32 = style.metrics(&ctx.font_cache).ascent.into();
+            // genpdf moves the pen left by the first glyph's side bearing; put the glyph
+            // origin where Word and LibreOffice put it.
+            let lsb: f32 = piece
+                .text
+                .chars()
+                .next()
+                .map(|c| style.char_left_side_bearing(&ctx.font_cache, c).into())
+                .unwrap_or(0.0);
             unbounded.print_str(
                 &ctx.font_cache,
-                Position::new(x, baseline - ascent),
+                Position::new(x + lsb, baseline - ascent),
                 style,
                 &piece.text,
             )?;
