@@ -19,6 +19,7 @@ pub mod output;
 pub mod pipeline;
 pub mod profile;
 pub mod render;
+pub mod report;
 pub mod template;
 
 pub use diag::Diagnostic;

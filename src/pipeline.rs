@@ -84,12 +84,12 @@ pub fn documents_for(env: &Env, file: &Path) -> Result<(Loaded, Vec<Document>), 
             m.insert("doc".into(), entry_json);
         }
         match env.engine.render(&entry.template, &ctx) {
-            Ok(rendered) => docs.push(assemble(&AssemblyInput {
-                record: &loaded.record,
+            Ok(rendered) => docs.push(assemble(&AssemblyInput::for_entry(
+                &loaded.record,
                 entry,
-                rendered: &rendered,
-                fonts: &env.fonts,
-            })),
+                &rendered,
+                &env.fonts,
+            ))),
             Err(e) => {
                 let (l, c) = place(".template");
                 diags.push(

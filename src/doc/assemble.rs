@@ -4,20 +4,50 @@
 use crate::doc::markup::{self, MarkupBlock};
 use crate::doc::model::*;
 use crate::fonts::FontBook;
-use crate::model::record::{DocumentEntry, Record};
-use crate::profile::{single_pitch, LineStyle, Profile, SummaryMark};
+use crate::model::record::{Date, DocumentEntry, Issuer, Record, Signer};
+use crate::profile::{single_pitch, Format, LineStyle, Profile, SummaryMark};
 use crate::template::{Layout, Rendered};
 
-/// Everything assembly needs besides the rendered template.
+/// Everything assembly needs besides the rendered template: who issues the document, its
+/// number, date, signer and recipients.
 pub struct AssemblyInput<'a> {
-    pub record: &'a Record,
-    pub entry: &'a DocumentEntry,
+    /// Template name.
+    pub kind: &'a str,
+    pub format: Format,
+    pub issuer: &'a Issuer,
+    /// `None` leaves the number blank for the register (`Số     -BC/HU`).
+    pub number: Option<u32>,
+    pub date: Date,
+    pub signer: Option<&'a Signer>,
+    pub recipients: &'a [String],
     pub rendered: &'a Rendered,
     pub fonts: &'a FontBook,
 }
 
+impl<'a> AssemblyInput<'a> {
+    /// The input for one document entry of a session record.
+    pub fn for_entry(
+        record: &'a Record,
+        entry: &'a DocumentEntry,
+        rendered: &'a Rendered,
+        fonts: &'a FontBook,
+    ) -> AssemblyInput<'a> {
+        AssemblyInput {
+            kind: &entry.template,
+            format: record.format,
+            issuer: &record.issuer,
+            number: entry.number,
+            date: entry.date.unwrap_or(record.session.date),
+            signer: entry.signer.as_ref(),
+            recipients: entry.recipients.as_deref().unwrap_or(&[]),
+            rendered,
+            fonts,
+        }
+    }
+}
+
 pub fn assemble(input: &AssemblyInput) -> Document {
-    let profile = input.record.format.profile();
+    let profile = input.format.profile();
     let page = page_setup(profile);
     let mut blocks = Vec::new();
     let r = input.rendered;
@@ -28,8 +58,8 @@ pub fn assemble(input: &AssemblyInput) -> Document {
             let (title_blocks, title) = title_block(input, profile, page.text_width());
             meta_title = title;
             blocks.extend(title_blocks);
-            blocks.extend(body(&r.body, profile, true));
-            if let Some(closing) = closing(input.entry, profile) {
+            blocks.extend(body(&r.body, profile, true, input.fonts, page.text_width()));
+            if let Some(closing) = closing(input, profile) {
                 blocks.push(closing);
             }
         }
@@ -46,7 +76,13 @@ pub fn assemble(input: &AssemblyInput) -> Document {
                 p.keep_with_next = true;
                 blocks.push(Block::Para(p));
             }
-            blocks.extend(body(&r.body, profile, false));
+            blocks.extend(body(
+                &r.body,
+                profile,
+                false,
+                input.fonts,
+                page.text_width(),
+            ));
             if let Some(byline) = r.byline.as_deref().map(markup::inline_text) {
                 let mut p = para(
                     &byline,
@@ -62,7 +98,7 @@ pub fn assemble(input: &AssemblyInput) -> Document {
         }
     }
     Document {
-        kind: input.entry.template.clone(),
+        kind: input.kind.to_string(),
         meta_title,
         page,
         blocks,
@@ -126,27 +162,25 @@ fn width_of(fonts: &FontBook, text: &str, s: LineStyle) -> Mm {
 }
 
 fn header(input: &AssemblyInput, p: &Profile) -> Block {
-    let rec = input.record;
+    let issuer = input.issuer;
     let fonts = input.fonts;
-    let entry = input.entry;
     let left_w = p.header_left_width;
     let mut left = Vec::new();
-    if let Some(parent) = &rec.issuer.parent {
+    if let Some(parent) = &issuer.parent {
         left.push(Block::Para(para(parent, p.superior, Align::Center)));
     }
-    left.push(Block::Para(para(&rec.issuer.name, p.issuer, Align::Center)));
+    left.push(Block::Para(para(&issuer.name, p.issuer, Align::Center)));
     if let Some(mark) = p.issuer_mark {
         left.push(Block::Para(para(mark, p.superior, Align::Center)));
     }
     if let Some(frac) = p.issuer_rule_fraction {
-        let w = width_of(fonts, &rec.issuer.name, p.issuer).min(left_w);
+        let w = width_of(fonts, &issuer.name, p.issuer).min(left_w);
         left.push(rule(w * frac, p));
     }
     let abbr = input.rendered.front.abbr.as_deref().unwrap_or("");
-    let number = p.number_line(entry.number.unwrap_or(0), abbr, &rec.issuer.code);
+    let number = p.number_line(input.number, abbr, &issuer.code);
     let mut number_para = para(&number, p.number, Align::Center);
-    let date = entry.date.unwrap_or(rec.session.date);
-    let date_line = format!("{}, {}", rec.issuer.place, date.written_out());
+    let date_line = format!("{}, {}", issuer.place, input.date.written_out());
     let mut date_para = para(&date_line, p.date, Align::Center);
     let mut right = Vec::new();
     for (text, s) in p.national_title {
@@ -224,18 +258,27 @@ fn title_block(input: &AssemblyInput, p: &Profile, text_width: Mm) -> (Vec<Block
     (out, title)
 }
 
-fn body(markup_text: &str, p: &Profile, official: bool) -> Vec<Block> {
-    let mut out: Vec<Paragraph> = Vec::new();
+fn body(markup_text: &str, p: &Profile, official: bool, fonts: &FontBook, width: Mm) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
     for block in markup::parse(markup_text) {
-        let (runs, heading) = match block {
+        let (mut runs, heading) = match block {
             MarkupBlock::Heading { runs, .. } => (runs, true),
             MarkupBlock::Paragraph(runs) => (runs, false),
             MarkupBlock::Item { label, mut runs } => {
                 runs.insert(0, Run::plain(format!("{label} ")));
                 (runs, false)
             }
+            MarkupBlock::Table { header, rows } => {
+                out.push(Block::Table(table(header, rows, p, fonts, width)));
+                continue;
+            }
         };
-        out.push(Paragraph {
+        if heading {
+            for r in runs.iter_mut() {
+                r.bold = true;
+            }
+        }
+        out.push(Block::Para(Paragraph {
             runs,
             align: Align::Justify,
             size_pt: p.body_size,
@@ -244,17 +287,10 @@ fn body(markup_text: &str, p: &Profile, official: bool) -> Vec<Block> {
             space_after_pt: 0.0,
             line_pitch_pt: p.body_line_pitch,
             keep_with_next: heading,
-        });
-        if heading {
-            if let Some(last) = out.last_mut() {
-                for r in last.runs.iter_mut() {
-                    r.bold = true;
-                }
-            }
-        }
+        }));
     }
     if official {
-        if let Some(last) = out.last_mut() {
+        if let Some(Block::Para(last)) = out.last_mut() {
             // The closing block never stands alone: keep the last paragraph with it.
             last.keep_with_next = true;
             if let (Some(mark), Some(run)) = (p.body_end_mark, last.runs.last_mut()) {
@@ -265,18 +301,110 @@ fn body(markup_text: &str, p: &Profile, official: bool) -> Vec<Block> {
             }
         }
     }
-    out.into_iter().map(Block::Para).collect()
+    out
 }
 
-fn closing(entry: &DocumentEntry, p: &Profile) -> Option<Block> {
-    let signer = entry.signer.as_ref()?;
+/// Table cells are set a size below the body, single-spaced; column widths follow the
+/// widest content of each column, never narrower than its longest word.
+fn table(
+    header: Vec<Vec<Run>>,
+    rows: Vec<Vec<Vec<Run>>>,
+    p: &Profile,
+    fonts: &FontBook,
+    width: Mm,
+) -> Table {
+    let size = p.table_size;
+    let padding = 1.5;
+    let n = header
+        .len()
+        .max(rows.iter().map(Vec::len).max().unwrap_or(0))
+        .max(1);
+    let cell = |runs: Vec<Run>, bold: bool, align: Align| {
+        let mut c = Paragraph {
+            runs,
+            align,
+            size_pt: size,
+            first_indent: 0.0,
+            space_before_pt: 2.0,
+            space_after_pt: 2.0,
+            line_pitch_pt: single_pitch(size),
+            keep_with_next: false,
+        };
+        if bold {
+            for r in c.runs.iter_mut() {
+                r.bold = true;
+            }
+        }
+        c
+    };
+    let measure = |runs: &[Run], bold: bool| -> (Mm, Mm) {
+        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+        let full = fonts.width_mm(&text, bold, false, size);
+        let word = text
+            .split_whitespace()
+            .map(|w| fonts.width_mm(w, bold, false, size))
+            .fold(0.0, f32::max);
+        (full, word)
+    };
+    let mut natural = vec![0.0f32; n];
+    let mut minimum = vec![0.0f32; n];
+    for (row, bold) in std::iter::once((&header, true)).chain(rows.iter().map(|r| (r, false))) {
+        for (i, c) in row.iter().enumerate().take(n) {
+            let (full, word) = measure(c, bold);
+            natural[i] = natural[i].max(full + 2.0 * padding);
+            minimum[i] = minimum[i].max(word + 2.0 * padding);
+        }
+    }
+    let total: f32 = natural.iter().sum();
+    let widths: Vec<Mm> = if total <= width {
+        natural.iter().map(|w| w * width / total.max(1.0)).collect()
+    } else {
+        // Give every column its minimum, share the rest by natural width.
+        let min_total: f32 = minimum.iter().sum();
+        let spare = (width - min_total).max(0.0);
+        let extra: Vec<f32> = natural.iter().zip(&minimum).map(|(n, m)| n - m).collect();
+        let extra_total: f32 = extra.iter().sum::<f32>().max(1.0);
+        minimum
+            .iter()
+            .zip(&extra)
+            .map(|(m, e)| m + spare * e / extra_total)
+            .collect()
+    };
+    let pad_row = |mut r: Vec<Vec<Run>>| {
+        r.resize(n, Vec::new());
+        r
+    };
+    Table {
+        widths,
+        header: pad_row(header)
+            .into_iter()
+            .map(|c| cell(c, true, Align::Center))
+            .collect(),
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                pad_row(r)
+                    .into_iter()
+                    .map(|c| cell(c, false, Align::Left))
+                    .collect()
+            })
+            .collect(),
+        padding,
+        border_pt: 0.5,
+        space_before_pt: p.body_space_before,
+        space_after_pt: 0.0,
+    }
+}
+
+fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
+    let signer = input.signer?;
     let mut left = Vec::new();
     let auth_pitch = single_pitch(p.authority.size);
     let mut label = para("Nơi nhận:", p.recipients_label, Align::Left);
     // Same pitch as the authority line, so both share a baseline.
     label.line_pitch_pt = auth_pitch;
     left.push(Block::Para(label));
-    for item in entry.recipients.iter().flatten() {
+    for item in input.recipients {
         left.push(Block::Para(para(
             &format!("- {item}"),
             p.recipients_item,

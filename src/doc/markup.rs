@@ -2,9 +2,12 @@
 //! styled runs. Backslash escapes from the engine are resolved here, once; renderers never
 //! re-interpret text.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::doc::model::Run;
+
+/// One table cell's runs.
+pub type Cell = Vec<Run>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum MarkupBlock {
@@ -19,6 +22,11 @@ pub enum MarkupBlock {
         label: String,
         runs: Vec<Run>,
     },
+    /// A GFM table: a header row and body rows of cells.
+    Table {
+        header: Vec<Vec<Run>>,
+        rows: Vec<Vec<Vec<Run>>>,
+    },
 }
 
 pub fn parse(markup: &str) -> Vec<MarkupBlock> {
@@ -28,6 +36,10 @@ pub fn parse(markup: &str) -> Vec<MarkupBlock> {
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut pending_label: Option<String> = None;
     let mut heading: Option<u8> = None;
+    // Table under construction: header cells, body rows, the current row.
+    let mut table: Option<(Vec<Cell>, Vec<Vec<Cell>>)> = None;
+    let mut row: Vec<Vec<Run>> = Vec::new();
+    let mut in_head = false;
 
     let push_text = |runs: &mut Vec<Run>, text: &str, bold: bool, italic: bool| {
         if text.is_empty() {
@@ -47,23 +59,38 @@ pub fn parse(markup: &str) -> Vec<MarkupBlock> {
         });
     };
 
-    let mut flush = |runs: &mut Vec<Run>, label: &mut Option<String>, heading: Option<u8>| {
-        let taken = trim_runs(std::mem::take(runs));
-        if taken.is_empty() {
-            return;
-        }
-        blocks.push(match (heading, label.take()) {
-            (Some(level), _) => MarkupBlock::Heading { level, runs: taken },
-            (None, Some(label)) => MarkupBlock::Item { label, runs: taken },
-            (None, None) => MarkupBlock::Paragraph(taken),
-        });
-    };
-
-    for event in Parser::new(markup) {
+    for event in Parser::new_ext(markup, Options::ENABLE_TABLES) {
         match event {
+            Event::Start(Tag::Table(_)) => table = Some((Vec::new(), Vec::new())),
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                if let Some((head, _)) = table.as_mut() {
+                    if head.is_empty() {
+                        *head = std::mem::take(&mut row);
+                    }
+                }
+            }
+            Event::Start(Tag::TableRow) | Event::Start(Tag::TableCell) => {}
+            Event::End(TagEnd::TableCell) => row.push(trim_runs(std::mem::take(&mut runs))),
+            Event::End(TagEnd::TableRow) => {
+                if let Some((head, body)) = table.as_mut() {
+                    let cells = std::mem::take(&mut row);
+                    if in_head || head.is_empty() {
+                        *head = cells;
+                    } else {
+                        body.push(cells);
+                    }
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some((header, rows)) = table.take() {
+                    blocks.push(MarkupBlock::Table { header, rows });
+                }
+            }
             Event::Start(Tag::Heading { level, .. }) => heading = Some(level as u8),
             Event::End(TagEnd::Heading(_)) => {
-                flush(&mut runs, &mut pending_label, heading);
+                flush(&mut blocks, &mut runs, &mut pending_label, heading);
                 heading = None;
             }
             Event::Start(Tag::List(start)) => lists.push(start),
@@ -71,7 +98,7 @@ pub fn parse(markup: &str) -> Vec<MarkupBlock> {
                 lists.pop();
             }
             Event::Start(Tag::Item) => {
-                flush(&mut runs, &mut pending_label, None);
+                flush(&mut blocks, &mut runs, &mut pending_label, None);
                 pending_label = Some(match lists.last_mut() {
                     Some(Some(n)) => {
                         let label = format!("{n}.");
@@ -84,7 +111,9 @@ pub fn parse(markup: &str) -> Vec<MarkupBlock> {
             Event::Start(Tag::Paragraph) | Event::Start(Tag::CodeBlock(_)) => {}
             Event::End(TagEnd::Paragraph)
             | Event::End(TagEnd::Item)
-            | Event::End(TagEnd::CodeBlock) => flush(&mut runs, &mut pending_label, None),
+            | Event::End(TagEnd::CodeBlock) => {
+                flush(&mut blocks, &mut runs, &mut pending_label, None)
+            }
             Event::Start(Tag::Strong) => bold += 1,
             Event::End(TagEnd::Strong) => bold = bold.saturating_sub(1),
             Event::Start(Tag::Emphasis) => italic += 1,
@@ -96,8 +125,25 @@ pub fn parse(markup: &str) -> Vec<MarkupBlock> {
             _ => {}
         }
     }
-    flush(&mut runs, &mut pending_label, None);
+    flush(&mut blocks, &mut runs, &mut pending_label, None);
     blocks
+}
+
+fn flush(
+    blocks: &mut Vec<MarkupBlock>,
+    runs: &mut Vec<Run>,
+    label: &mut Option<String>,
+    heading: Option<u8>,
+) {
+    let taken = trim_runs(std::mem::take(runs));
+    if taken.is_empty() {
+        return;
+    }
+    blocks.push(match (heading, label.take()) {
+        (Some(level), _) => MarkupBlock::Heading { level, runs: taken },
+        (None, Some(label)) => MarkupBlock::Item { label, runs: taken },
+        (None, None) => MarkupBlock::Paragraph(taken),
+    });
 }
 
 /// Inline markup (a front matter value) to plain text.
@@ -106,6 +152,11 @@ pub fn inline_text(markup: &str) -> String {
         .into_iter()
         .map(|b| match b {
             MarkupBlock::Heading { runs, .. } | MarkupBlock::Paragraph(runs) => runs,
+            MarkupBlock::Table { header, rows } => header
+                .into_iter()
+                .chain(rows.into_iter().flatten())
+                .flatten()
+                .collect(),
             MarkupBlock::Item { label, mut runs } => {
                 runs.insert(0, Run::plain(format!("{label} ")));
                 runs

@@ -51,6 +51,8 @@ pub enum Block {
     Rule(Rule),
     /// Two side-by-side columns (header block, closing block). Never split across pages.
     Columns(Columns),
+    /// A ruled table; it may break between rows, repeating its header row.
+    Table(Table),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +117,19 @@ pub struct Columns {
     pub space_before_pt: f32,
 }
 
+/// A table with a header row. Each cell is one paragraph; widths add up to the text width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub widths: Vec<Mm>,
+    pub header: Vec<Paragraph>,
+    pub rows: Vec<Vec<Paragraph>>,
+    /// Horizontal padding inside each cell.
+    pub padding: Mm,
+    pub border_pt: f32,
+    pub space_before_pt: f32,
+    pub space_after_pt: f32,
+}
+
 impl Paragraph {
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
@@ -133,6 +148,10 @@ impl Document {
                     Block::Columns(c) => {
                         walk(&c.left, out);
                         walk(&c.right, out);
+                    }
+                    Block::Table(t) => {
+                        out.extend(t.header.iter());
+                        out.extend(t.rows.iter().flatten());
                     }
                 }
             }

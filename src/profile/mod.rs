@@ -95,6 +95,8 @@ pub struct Profile {
     /// Text appended to the body's last paragraph if it does not already end with it
     /// (State: `./.`). Party documents end with a plain full stop.
     pub body_end_mark: Option<&'static str>,
+    /// Text size inside tables (a report's summary table).
+    pub table_size: f32,
     // Closing block.
     pub closing_left_width: Mm,
     pub recipients_label: LineStyle,
@@ -109,11 +111,14 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// `Số 245-TB/HU` (Party) or `Số: 87/TB-UBND` (State). Numbers under 10 are padded.
-    pub fn number_line(&self, number: u32, type_abbr: &str, issuer_code: &str) -> String {
+    /// `Số 245-TB/HU` (Party) or `Số: 87/TB-UBND` (State). Numbers under 10 are padded;
+    /// a document without a number yet leaves room for the register: `Số      -BC/HU`.
+    pub fn number_line(&self, number: Option<u32>, type_abbr: &str, issuer_code: &str) -> String {
+        // No-break spaces: the blank must survive line layout and text extraction.
+        let n = number.map_or_else(|| "\u{a0}".repeat(8), |n| format!("{n:02}"));
         match self.name {
-            "party" => format!("Số {number:02}-{type_abbr}/{issuer_code}"),
-            _ => format!("Số: {number:02}/{type_abbr}-{issuer_code}"),
+            "party" => format!("Số {n}-{type_abbr}/{issuer_code}"),
+            _ => format!("Số: {n}/{type_abbr}-{issuer_code}"),
         }
     }
 }

@@ -37,6 +37,7 @@ pub static PARTY: Profile = Profile {
     body_indent: 10.0,
     body_space_before: 6.0,
     body_line_pitch: 18.0,
+    table_size: 13.0,
     body_end_mark: None,
     closing_left_width: 70.0,
     // UNVERIFIED: `Nơi nhận:` 14 underlined, items 12.

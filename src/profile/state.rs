@@ -36,6 +36,7 @@ pub static STATE: Profile = Profile {
     body_indent: 10.0,
     body_space_before: 6.0,
     body_line_pitch: 18.0,
+    table_size: 13.0,
     body_end_mark: Some("./."),
     closing_left_width: 70.0,
     recipients_label: style(12.0, true, true, false),

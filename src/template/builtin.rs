@@ -12,6 +12,10 @@ const BUILTIN: &[(&str, &[u8])] = &[
         "thong-bao-ket-luan",
         include_bytes!("../../templates/thong-bao-ket-luan.hbs"),
     ),
+    (
+        "bao-cao-thang",
+        include_bytes!("../../templates/bao-cao-thang.hbs"),
+    ),
 ];
 
 /// Where template sources come from.

@@ -70,6 +70,7 @@ handlebars_helper!(cap: |s: str| {
     }
 });
 handlebars_helper!(ngay: |s: str| Date::parse(s).map(|d| d.written_out()).unwrap_or_else(|_| s.to_string()));
+handlebars_helper!(so_ngay: |s: str| Date::parse(s).map(|d| format!("{:02}/{:02}/{}", d.day, d.month, d.year)).unwrap_or_else(|_| s.to_string()));
 handlebars_helper!(count: |v: array| v.len());
 handlebars_helper!(inc: |n: u64| n + 1);
 handlebars_helper!(join: |v: array, sep: str| {
@@ -92,6 +93,7 @@ impl Engine {
         hb.register_helper("cap", Box::new(cap));
         hb.register_helper("ngay", Box::new(ngay));
         hb.register_helper("count", Box::new(count));
+        hb.register_helper("so_ngay", Box::new(so_ngay));
         hb.register_helper("inc", Box::new(inc));
         hb.register_helper("join", Box::new(join));
         Engine {

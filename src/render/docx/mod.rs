@@ -13,10 +13,13 @@ use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, FieldCharType, Header, InstrPAGE, InstrText,
     LineSpacing, LineSpacingType, PageMargin, Paragraph as DPara, ParagraphBorder,
     ParagraphBorderPosition, ParagraphBorders, Run as DRun, RunFonts, SpecialIndentType, Table,
-    TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType,
+    TableRow, WidthType,
 };
 
-use crate::doc::model::{Align, Block, Columns, Document, Mm, Paragraph, Rule, Run};
+use crate::doc::model::{
+    Align, Block, Columns, Document, Mm, Paragraph, Rule, Run, Table as ModelTable,
+};
 use crate::error::{Error, Result};
 use crate::render::{RenderContext, Renderer};
 
@@ -109,14 +112,22 @@ impl Builder {
         // empty paragraph: a 1 pt spacer avoids both.
         let mut after_table = false;
         for block in &doc.blocks {
-            if after_table && matches!(block, Block::Columns(_)) {
+            let is_table = matches!(block, Block::Columns(_) | Block::Table(_));
+            if after_table && is_table {
                 docx = docx.add_paragraph(self.base(1.0, 0.0, 0.0, 1.0));
             }
-            after_table = matches!(block, Block::Columns(_));
+            after_table = is_table;
             docx = match block {
                 Block::Para(p) => docx.add_paragraph(self.para(p, Place::default())),
                 Block::Rule(r) => docx.add_paragraph(self.rule(r, text_width, Place::default())),
                 Block::Columns(c) => docx.add_table(self.columns(c, text_width)?),
+                Block::Table(t) => {
+                    if t.space_before_pt > 0.0 {
+                        docx =
+                            docx.add_paragraph(self.base(1.0, t.space_before_pt - 1.0, 0.0, 1.0));
+                    }
+                    docx.add_table(self.table(t))
+                }
             };
         }
         if after_table {
@@ -294,12 +305,52 @@ impl Builder {
             let p = match block {
                 Block::Para(p) => self.para(p, place),
                 Block::Rule(r) => self.rule(r, width, place),
-                Block::Columns(_) => {
-                    return Err(Error::Docx("columns cannot be nested".into()));
+                Block::Columns(_) | Block::Table(_) => {
+                    return Err(Error::Docx("columns and tables cannot be nested".into()));
                 }
             };
             cell = cell.add_paragraph(p);
         }
         Ok(cell)
+    }
+
+    /// A ruled table; rows never split across pages.
+    fn table(&mut self, t: &ModelTable) -> Table {
+        let pad = twips(t.padding).max(0) as usize;
+        let size = ((f64::from(t.border_pt) * 8.0).round() as usize).clamp(2, 96);
+        let border = |pos| {
+            TableBorder::new(pos)
+                .border_type(BorderType::Single)
+                .size(size)
+                .color("000000")
+        };
+        let borders = TableBorders::with_empty()
+            .set(border(TableBorderPosition::Top))
+            .set(border(TableBorderPosition::Left))
+            .set(border(TableBorderPosition::Bottom))
+            .set(border(TableBorderPosition::Right))
+            .set(border(TableBorderPosition::InsideH))
+            .set(border(TableBorderPosition::InsideV));
+        let widths: Vec<i32> = t.widths.iter().map(|w| twips(*w)).collect();
+        let mut rows = Vec::with_capacity(t.rows.len() + 1);
+        for cells in std::iter::once(&t.header).chain(&t.rows) {
+            let cells = cells
+                .iter()
+                .zip(&widths)
+                .map(|(p, w)| {
+                    TableCell::new()
+                        .width((*w).max(0) as usize, WidthType::Dxa)
+                        .add_paragraph(self.para(p, Place::default()))
+                })
+                .collect();
+            rows.push(TableRow::new(cells).cant_split());
+        }
+        Table::new(rows)
+            .set_borders(borders)
+            .set_grid(widths.iter().map(|w| (*w).max(0) as usize).collect())
+            .width(widths.iter().sum::<i32>().max(0) as usize, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed)
+            .margins(TableCellMargins::new().margin(0, pad, 0, pad))
+            .indent(0)
     }
 }

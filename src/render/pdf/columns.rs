@@ -45,8 +45,8 @@ fn cells(blocks: &[Block], width: Mm, fonts: &FontBook) -> Vec<Cell> {
                 f32::MAX,
             ))),
             Block::Rule(r) => Some(Cell::Rule(r.clone())),
-            // Nested columns are not part of the model's contract; ignore them.
-            Block::Columns(_) => None,
+            // Nested columns and tables are not part of the model's contract.
+            Block::Columns(_) | Block::Table(_) => None,
         })
         .collect()
 }

@@ -98,7 +98,8 @@ pub fn words(p: &Paragraph, fonts: &FontBook) -> Vec<Word> {
             });
         };
         for c in run.text.chars() {
-            if c.is_whitespace() {
+            // No-break spaces are part of a word.
+            if c.is_whitespace() && c != '\u{a0}' {
                 flush_piece(&mut cur, &mut buf);
                 if !cur.pieces.is_empty() {
                     cur.space = measure(fonts, " ", run.bold, run.italic, size);

@@ -6,6 +6,7 @@ mod columns;
 mod elements;
 mod finish;
 pub mod lines;
+mod table;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -17,6 +18,7 @@ use crate::fonts::{Face, FontBook};
 use crate::render::{RenderContext, Renderer};
 use columns::ColumnsElement;
 use elements::{rule_height, PageNumbers, ParaElement, RuleElement};
+use table::TableElement;
 
 pub struct PdfRenderer;
 
@@ -45,6 +47,7 @@ enum Flow {
     Para(ParaElement),
     Rule(RuleElement),
     Columns(ColumnsElement),
+    Table(TableElement),
 }
 
 impl Flow {
@@ -53,6 +56,7 @@ impl Flow {
             Flow::Para(p) => p.min_start_height(),
             Flow::Rule(r) => rule_height(&r.rule),
             Flow::Columns(c) => c.height(),
+            Flow::Table(t) => t.start_height(),
         }
     }
 }
@@ -68,6 +72,7 @@ fn elements(doc: &Document, fonts: &FontBook) -> Vec<Box<dyn genpdfi::Element>> 
             Block::Para(p) => Flow::Para(ParaElement::new(p.clone(), width, fonts, height)),
             Block::Rule(r) => Flow::Rule(RuleElement { rule: r.clone() }),
             Block::Columns(c) => Flow::Columns(ColumnsElement::new(c, width, fonts, height)),
+            Block::Table(t) => Flow::Table(TableElement::new(t, fonts, height)),
         })
         .collect();
     for i in 0..flow.len().saturating_sub(1) {
@@ -84,6 +89,7 @@ fn elements(doc: &Document, fonts: &FontBook) -> Vec<Box<dyn genpdfi::Element>> 
                 Flow::Para(p) => Box::new(p),
                 Flow::Rule(r) => Box::new(r),
                 Flow::Columns(c) => Box::new(c),
+                Flow::Table(t) => Box::new(t),
             }
         })
         .collect()

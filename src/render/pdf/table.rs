@@ -1,0 +1,140 @@
+//! The ruled table: rows laid out once, placed page by page, never split inside a row; the
+//! header row is repeated at the top of every page the table continues on.
+
+use genpdfi::error::Error as GenError;
+use genpdfi::render::Area;
+use genpdfi::style::{LineStyle as GenLine, Style};
+use genpdfi::{Context, Element, Position, RenderResult, Size};
+
+use crate::doc::model::{Mm, Table};
+use crate::fonts::FontBook;
+use crate::render::pdf::elements::{pt, ParaElement};
+
+struct Row {
+    cells: Vec<ParaElement>,
+    height: Mm,
+}
+
+pub struct TableElement {
+    widths: Vec<Mm>,
+    padding: Mm,
+    border: Mm,
+    header: Row,
+    rows: Vec<Row>,
+    next: usize,
+    space_before: Mm,
+    space_after: Mm,
+    page_height: Mm,
+}
+
+fn row(
+    cells: &[crate::doc::model::Paragraph],
+    widths: &[Mm],
+    padding: Mm,
+    fonts: &FontBook,
+) -> Row {
+    let cells: Vec<ParaElement> = cells
+        .iter()
+        .zip(widths)
+        .map(|(p, w)| ParaElement::new(p.clone(), (w - 2.0 * padding).max(1.0), fonts, f32::MAX))
+        .collect();
+    let height = cells.iter().map(ParaElement::height).fold(0.0, f32::max);
+    Row { cells, height }
+}
+
+impl TableElement {
+    pub fn new(t: &Table, fonts: &FontBook, page_height: Mm) -> TableElement {
+        TableElement {
+            widths: t.widths.clone(),
+            padding: t.padding,
+            border: pt(t.border_pt),
+            header: row(&t.header, &t.widths, t.padding, fonts),
+            rows: t
+                .rows
+                .iter()
+                .map(|r| row(r, &t.widths, t.padding, fonts))
+                .collect(),
+            next: 0,
+            space_before: pt(t.space_before_pt),
+            space_after: pt(t.space_after_pt),
+            page_height,
+        }
+    }
+
+    /// Height the table needs to start on a page: its header and first row.
+    pub fn start_height(&self) -> Mm {
+        self.space_before + self.header.height + self.rows.first().map_or(0.0, |r| r.height)
+    }
+
+    fn draw_row(&self, ctx: &Context, area: &Area<'_>, row: &Row, top: Mm) -> Result<(), GenError> {
+        let mut x = 0.0;
+        for (cell, w) in row.cells.iter().zip(&self.widths) {
+            cell.draw_all(ctx, area, x + self.padding, top)?;
+            x += w;
+        }
+        let line = GenLine::new().with_thickness(self.border);
+        let total: Mm = self.widths.iter().sum();
+        let bottom = top + row.height;
+        area.draw_line(
+            vec![Position::new(0.0, bottom), Position::new(total, bottom)],
+            line,
+        );
+        let mut x = 0.0;
+        for w in std::iter::once(&0.0).chain(&self.widths) {
+            x += w;
+            area.draw_line(vec![Position::new(x, top), Position::new(x, bottom)], line);
+        }
+        Ok(())
+    }
+}
+
+impl Element for TableElement {
+    fn render(
+        &mut self,
+        ctx: &Context,
+        area: Area<'_>,
+        _style: Style,
+    ) -> Result<RenderResult, GenError> {
+        let avail: f32 = area.size().height.into();
+        let at_top = avail >= self.page_height - 0.01;
+        let before = if self.next == 0 {
+            self.space_before
+        } else {
+            0.0
+        };
+        let mut y = before + self.header.height;
+        let mut end = self.next;
+        while end < self.rows.len()
+            && (y + self.rows[end].height <= avail + 0.01 || (end == self.next && at_top))
+        {
+            y += self.rows[end].height;
+            end += 1;
+        }
+        if end == self.next && !self.rows.is_empty() {
+            return Ok(RenderResult {
+                size: Size::new(0, 0),
+                has_more: true,
+            });
+        }
+        let total: Mm = self.widths.iter().sum();
+        let top = before;
+        area.draw_line(
+            vec![Position::new(0.0, top), Position::new(total, top)],
+            GenLine::new().with_thickness(self.border),
+        );
+        self.draw_row(ctx, &area, &self.header, top)?;
+        let mut t = top + self.header.height;
+        for r in &self.rows[self.next..end] {
+            self.draw_row(ctx, &area, r, t)?;
+            t += r.height;
+        }
+        self.next = end;
+        let has_more = self.next < self.rows.len();
+        let used = if has_more { t } else { t + self.space_after };
+        let width: f32 = area.size().width.into();
+        Ok(RenderResult {
+            size: Size::new(width, used.min(avail)),
+            has_more,
+        })
+    }
+}
