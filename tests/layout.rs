@@ -54,6 +54,20 @@ fn run_checks(record: &Path, ex: Expect) -> Report {
     rep
 }
 
+/// The first text line of a page (without its page number), via pdftotext.
+fn first_line(pdf: &Path, page: usize) -> String {
+    let text = run_tool(
+        std::process::Command::new("pdftotext")
+            .args(["-layout", "-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(pdf)
+            .arg("-"),
+    );
+    text.lines()
+        .map(normalise)
+        .find(|l| !l.is_empty() && !l.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or_default()
+}
+
 fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures/good").join(name)
 }

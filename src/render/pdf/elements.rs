@@ -171,12 +171,13 @@ impl ParaElement {
             }
             return n;
         }
-        // Widow/orphan control: never leave a single line behind or alone on top.
-        if first_chunk && n == 1 && remaining >= 2 {
-            n = 0;
+        // Widow/orphan control (as Word's): at least two lines on each side of a break,
+        // otherwise the whole paragraph moves on.
+        if remaining - n < 2 {
+            n = remaining.saturating_sub(2);
         }
-        if remaining - n == 1 && n >= 2 {
-            n -= 1;
+        if first_chunk && n < 2 {
+            n = 0;
         }
         if n == 0 && at_top {
             n = fit.max(1).min(remaining);
