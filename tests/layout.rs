@@ -35,6 +35,14 @@ fn run_checks(record: &Path, ex: Expect) -> Report {
             rep.check(42, ours == theirs, || {
                 format!("{stem}: PDF {ours} pages, LibreOffice {theirs}")
             });
+            // Page for page: each page starts with the same line.
+            for page in 1..=ours.min(theirs) {
+                let a = first_line(&out.join(format!("{stem}.pdf")), page);
+                let b = first_line(&lo.path().join(format!("{stem}.pdf")), page);
+                rep.check(42, a == b, || {
+                    format!("{stem} page {page} starts with {a:?} here, {b:?} in LibreOffice")
+                });
+            }
         }
     }
     let failures = rep.failures();

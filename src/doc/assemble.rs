@@ -72,7 +72,6 @@ pub fn assemble(input: &AssemblyInput) -> Document {
             meta_title = headline.clone();
             if !headline.is_empty() {
                 let mut p = para(&headline, styled(16.0, true), Align::Center);
-                p.space_after_pt = 6.0;
                 p.keep_with_next = true;
                 blocks.push(Block::Para(p));
             }
@@ -153,7 +152,9 @@ fn rule(length: Mm, p: &Profile) -> Block {
         length,
         thickness_pt: p.rule_thickness_pt,
         space_before_pt: 1.0,
-        space_after_pt: 2.0,
+        // Never space after: Word adds space-after and the next space-before, LibreOffice
+        // takes the larger. With one of the two always zero, all renderers agree.
+        space_after_pt: 0.0,
     })
 }
 
@@ -191,11 +192,11 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
     }
     if p.number_and_date_same_row {
         // The shared row sits a little below both stacks.
-        number_para.space_before_pt = 4.0;
-        date_para.space_before_pt = 4.0;
+        number_para.space_before_pt = 6.0;
+        date_para.space_before_pt = 6.0;
         number_para.line_pitch_pt = single_pitch(p.date.size);
     } else {
-        date_para.space_before_pt = 2.0;
+        date_para.space_before_pt = 4.0;
     }
     left.push(Block::Para(number_para));
     right.push(Block::Para(date_para));

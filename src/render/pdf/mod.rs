@@ -63,7 +63,10 @@ impl Flow {
 
 /// The document's blocks as genpdf elements, with keep-with-next reservations resolved.
 fn elements(doc: &Document, fonts: &FontBook) -> Vec<Box<dyn genpdfi::Element>> {
-    let width = doc.page.text_width();
+    // The text width as the DOCX has it: paper and margins each on the twip grid.
+    let p = &doc.page;
+    let width =
+        lines::on_twips(p.width) - lines::on_twips(p.margin_left) - lines::on_twips(p.margin_right);
     let height = doc.page.text_height();
     let mut flow: Vec<Flow> = doc
         .blocks
