@@ -328,3 +328,45 @@ fn issue2_record_values_print_literally() {
         "{pdf_text}"
     );
 }
+
+#[test]
+fn issue2_fonts_folder_replaces_the_embedded_fonts_and_a_missing_face_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let fonts = dir.path().join("fonts");
+    std::fs::create_dir(&fonts).unwrap();
+    for face in ["Regular", "Bold", "Italic"] {
+        std::fs::copy(
+            root().join(format!("fonts/LiberationSerif-{face}.ttf")),
+            fonts.join(format!("Office-{face}.ttf")),
+        )
+        .unwrap();
+    }
+    let run = |out: &str| {
+        bin()
+            .arg("render")
+            .arg(reference_record())
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .arg("--fonts")
+            .arg(&fonts)
+            .output()
+            .unwrap()
+    };
+    let o = run("a");
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("Office-BoldItalic.ttf"), "{stderr}");
+    assert!(!dir.path().join("a").exists());
+    std::fs::copy(
+        root().join("fonts/LiberationSerif-BoldItalic.ttf"),
+        fonts.join("Office-BoldItalic.ttf"),
+    )
+    .unwrap();
+    let o = run("b");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pages = pdf::read(&dir.path().join("b/thuan-2022-11-10/tin-bai.pdf"));
+    assert_eq!(
+        normalise(&pdf::body_lines(&pages).join("\n")),
+        seed_normalised()
+    );
+}
