@@ -94,13 +94,14 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "  --> {}", self.file.display())?;
         }
         if let Some(src) = &self.source_line {
+            let (src, column) = crop(&visible(src), self.column);
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             writeln!(f, "{pad} |")?;
             writeln!(f, "{num} | {src}")?;
             let before: String = src
                 .chars()
-                .take(self.column.saturating_sub(1))
+                .take(column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             writeln!(f, "{pad} | {before}^")?;
@@ -111,3 +112,45 @@ impl fmt::Display for Diagnostic {
         Ok(())
     }
 }
+
+/// The source line as it can be printed: control characters (a NUL, an escape) become
+/// their visible Control Pictures, one character each, so the marker stays aligned and
+/// the terminal is not disturbed.
+fn visible(line: &str) -> String {
+    line.chars()
+        .map(|c| match c as u32 {
+            0x09 => c,
+            n @ 0..=0x1f => char::from_u32(0x2400 + n).unwrap_or('\u{fffd}'),
+            0x7f => '\u{2421}',
+            n if c.is_control() => {
+                let _ = n;
+                '\u{fffd}'
+            }
+            _ => c,
+        })
+        .collect()
+}
+
+/// At most [`MAX_SHOWN`] characters of a long line, around the column, with `…` where cut;
+/// returns the shown text and the column within it.
+fn crop(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_SHOWN {
+        return (line.to_string(), column);
+    }
+    let col0 = column.saturating_sub(1).min(chars.len());
+    let start = col0.saturating_sub(MAX_SHOWN / 2);
+    let end = (start + MAX_SHOWN).min(chars.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push('…');
+    }
+    (out, col0 - start + 1 + usize::from(start > 0))
+}
+
+/// The longest source line shown in full.
+const MAX_SHOWN: usize = 100;

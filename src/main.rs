@@ -20,6 +20,8 @@ enum Command {
     Render(cmd::render::RenderArgs),
     /// Validate records without writing anything.
     Check(cmd::check::CheckArgs),
+    /// Print the JSON Schema of a record (for editors: `# yaml-language-server: $schema=…`).
+    Schema(cmd::schema::SchemaArgs),
 }
 
 fn main() {
@@ -38,6 +40,7 @@ fn main() {
     let result = match &cli.command {
         Command::Render(a) => cmd::render::execute(a),
         Command::Check(a) => cmd::check::execute(a),
+        Command::Schema(a) => cmd::schema::execute(a),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -17,20 +17,25 @@ pub struct CheckArgs {
 pub fn execute(args: &CheckArgs) -> Result<i32> {
     let env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
     let files = record_files(&args.input.paths)?;
-    let (mut ok, mut failed) = (0usize, 0usize);
+    let (mut ok, mut failed, mut warnings) = (0usize, 0usize, 0usize);
     for file in &files {
-        match documents_for(&env, file) {
+        let diags = match documents_for(&env, file) {
             Ok((loaded, _)) => {
-                print_diagnostics(&loaded.warnings);
                 ok += 1;
+                loaded.warnings
             }
             Err(diags) => {
-                print_diagnostics(&diags);
                 failed += 1;
+                diags
             }
-        }
+        };
+        // Errors first, then warnings: a clerk fixes the errors, then reads the warnings.
+        let (errors, warns): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.is_error());
+        warnings += warns.len();
+        print_diagnostics(&errors);
+        print_diagnostics(&warns);
     }
-    eprintln!("vanthu: {ok} record(s) valid, {failed} with errors");
+    eprintln!("vanthu: {ok} record(s) valid, {failed} with errors, {warnings} warning(s)");
     Ok(if failed > 0 {
         exit::RECORD_FAILED
     } else {

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod render;
+pub mod schema;
 
 use std::path::PathBuf;
 

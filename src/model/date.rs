@@ -82,6 +82,23 @@ impl fmt::Display for Date {
     }
 }
 
+/// In the JSON Schema a date is a string `YYYY-MM-DD` (the pattern cannot know month
+/// lengths: `vanthu check` refuses `2022-02-30`).
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+            "description": "A calendar date written YYYY-MM-DD, e.g. 2022-11-10.",
+            "examples": ["2022-11-10"]
+        })
+    }
+}
+
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::Diagnostic;
+use crate::model::locate::locate;
 use crate::model::record::Record;
 use crate::model::validate;
 
@@ -54,14 +55,23 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> 
         return Err(vec![too_large(path, bytes.len() as u64)]);
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
             .count()
             + 1;
-        vec![Diagnostic::error(path, "the file is not valid UTF-8")
-            .at("", line, 1)
-            .hint("save the file as UTF-8 (Unicode); legacy TCVN3/VNI encodings are not supported")]
+        let lossy = String::from_utf8_lossy(bytes);
+        vec![Diagnostic::error(
+            path,
+            format!(
+                "the file is not valid UTF-8 (byte 0x{:02X})",
+                bytes[e.valid_up_to()]
+            ),
+        )
+        .at(&lossy, line, column)
+        .hint("save the file as UTF-8 (Unicode); legacy TCVN3/VNI encodings are not supported")]
     })?;
     load_str(path, text)
 }
@@ -75,6 +85,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Err(vec![Diagnostic::error(path, "the file is empty")
+            .at(&source, 1, 1)
             .hint("copy input/thuan-2022-11-10.yaml and fill in the session")]);
     }
     let record = parse(path, &source).map_err(|d| vec![*d])?;
@@ -102,31 +113,465 @@ fn parse(path: &Path, source: &str) -> Result<Record, Box<Diagnostic>> {
         })
     });
     result.map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line() as usize, l.column() as usize))
-            .unwrap_or((0, 0));
-        let raw = e.to_string();
-        let first = raw.lines().next().unwrap_or("invalid YAML");
-        let message = strip_location_prefix(first);
         let path_str = field_path.into_inner();
         let path_str = if path_str == "." {
             String::new()
         } else {
             path_str
         };
-        let mut d = Diagnostic::error(path, message.clone())
-            .at(source, line, column)
-            .field(path_str);
-        if let Some(h) = hint_for(&message) {
-            d = d.hint(h);
-        }
-        Box::new(d)
+        // serde_path_to_error writes `?` for a key it has not read yet.
+        let path_str = path_str
+            .strip_suffix(".?")
+            .or_else(|| path_str.strip_suffix('?'))
+            .unwrap_or(&path_str)
+            .to_string();
+        Box::new(describe(path, source, &e, path_str))
     })
 }
 
+/// The parser's limits. A record is a few dozen nodes, at most four levels deep, and has
+/// no use for anchors: these limits are far above any real record and far below what
+/// would cost time or memory (see `tests/bad_input.rs` for the measured cases).
+pub const MAX_DEPTH: usize = 16;
+pub const MAX_NODES: usize = 20_000;
+pub const MAX_ALIASES: usize = 100;
+pub const MAX_REPLAYED_EVENTS: usize = 10_000;
+
+/// The YAML options every record is parsed with: budgets (depth, nodes, aliases, one
+/// document) and duplicate keys refused. Public so tests can show the limits hold for any
+/// target type, not only for [`Record`].
+pub fn yaml_options() -> serde_saphyr::Options {
+    options()
+}
+
 fn options() -> serde_saphyr::Options {
-    serde_saphyr::Options::default()
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_reader_input_bytes = Some(MAX_RECORD_BYTES);
+    budget.max_depth = MAX_DEPTH;
+    budget.flow_nesting_limit = MAX_DEPTH;
+    budget.max_nodes = MAX_NODES;
+    budget.max_events = 4 * MAX_NODES;
+    budget.max_aliases = MAX_ALIASES;
+    budget.max_anchors = MAX_ALIASES;
+    budget.max_documents = 1;
+    budget.max_merge_keys = MAX_ALIASES;
+    budget.max_total_scalar_bytes = 4 * MAX_RECORD_BYTES;
+    budget.max_recorded_anchor_events = MAX_REPLAYED_EVENTS;
+    budget.max_recorded_anchor_bytes = MAX_RECORD_BYTES;
+    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
+    alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
+    alias_limits.max_replay_stack_depth = MAX_DEPTH;
+    let mut o = serde_saphyr::Options::default();
+    o.budget = Some(budget);
+    o.alias_limits = alias_limits;
+    o.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
+    o
+}
+
+/// Unwraps the snippet and alias wrappers down to the error itself.
+fn original(e: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    match e.without_snippet() {
+        serde_saphyr::Error::AliasError { error, .. } => original(error),
+        other => other,
+    }
+}
+
+/// Turns a parser or serde error into a diagnostic a clerk can act on: what is wrong in
+/// plain words, where (the line of the field itself, or of its parent for a missing key),
+/// the field path, and how to fix it.
+fn describe(file: &Path, source: &str, e: &serde_saphyr::Error, field: String) -> Diagnostic {
+    use serde_saphyr::Error as E;
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line() as usize, l.column() as usize))
+        .unwrap_or((0, 0));
+    let at = |d: Diagnostic, (l, c): (usize, usize)| {
+        if l == 0 {
+            d
+        } else {
+            d.at(source, l, c)
+        }
+    };
+    let here = (line, column);
+    let value = scalar_at(source, line, column);
+    let plain = |message: String, hint: Option<String>| {
+        let d = Diagnostic::error(file, message).field(field.clone());
+        let d = at(d, here);
+        match hint {
+            Some(h) => d.hint(h),
+            None => d,
+        }
+    };
+    let inner = original(e);
+    match inner {
+        E::SerdeMissingField { field: name, .. } => {
+            // serde reports the end of the parent mapping; point at the parent's key
+            // instead (or the first line for a top-level key), and name the full path.
+            let (full, place) = if field.is_empty() {
+                (name.to_string(), first_content_line(source))
+            } else {
+                (format!("{field}.{name}"), locate(source, &field))
+            };
+            let parent = if field.is_empty() {
+                "the record".to_string()
+            } else {
+                format!("`{field}`")
+            };
+            let under = if field.is_empty() {
+                "at the top level, without indentation".to_string()
+            } else {
+                format!("under `{field}`, indented like its other keys")
+            };
+            at(
+                Diagnostic::error(
+                    file,
+                    format!("missing required key `{name}` in {parent}"),
+                )
+                .field(full),
+                place,
+            )
+            .hint(format!("add `{name}: …` {under}"))
+        }
+        E::SerdeUnknownField {
+            field: name,
+            expected,
+            ..
+        } => {
+            let best = expected
+                .iter()
+                .map(|k| (strsim_distance(name, k), *k))
+                .min();
+            let allowed = expected
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let hint = match best {
+                Some((d, k)) if d <= 3 || k.starts_with(name.as_str()) => {
+                    format!("did you mean `{k}`?")
+                }
+                _ => format!("allowed keys here: {allowed}"),
+            };
+            plain(format!("unknown key `{name}`"), Some(hint))
+        }
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let allowed = expected
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let hint = if expected.contains(&"party") && expected.contains(&"state") {
+                "`format` is `party` (Hướng dẫn 36-HD/VPTW) or `state` (Nghị định 30/2020/NĐ-CP)"
+                    .to_string()
+            } else {
+                format!("write one of {allowed}")
+            };
+            plain(
+                format!("`{variant}` is not allowed here; expected one of {allowed}"),
+                Some(hint),
+            )
+        }
+        E::Unexpected { expected, .. } => {
+            let (what, hint) = expected_shape(expected);
+            let found = if value.is_empty() {
+                String::new()
+            } else {
+                format!(", found `{value}`")
+            };
+            plain(format!("expected {what} here{found}"), Some(hint.into()))
+        }
+        E::InvalidScalar { ty, .. } => {
+            let (what, hint) = scalar_type(ty);
+            plain(
+                format!("`{value}` is not {what}"),
+                continuation_hint(source, line).or(Some(hint.into())),
+            )
+        }
+        E::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        }
+        | E::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
+        } => plain(
+            format!("expected {expected}, found {unexpected}"),
+            Some("check the value against input/thuan-2022-11-10.yaml".into()),
+        ),
+        E::Message { msg, .. } => {
+            let hint = if msg.contains("impossible date") {
+                Some("check the day against the calendar".to_string())
+            } else if msg.contains("is not a date") {
+                Some("dates are written YYYY-MM-DD, e.g. 2022-11-10".to_string())
+            } else {
+                None
+            };
+            plain(
+                strip_location_suffix(msg),
+                continuation_hint(source, line).or(hint),
+            )
+        }
+        E::NullIntoString { .. } => plain(
+            "the value is empty".into(),
+            Some("write the text after the colon (an optional key can be left out instead)".into()),
+        ),
+        E::DuplicateMappingKey { key, .. } => at(
+            Diagnostic::error(
+                file,
+                match key {
+                    Some(k) => format!("the key `{k}` appears twice"),
+                    None => "a key appears twice".into(),
+                },
+            )
+            .field(match key {
+                Some(k) if field.is_empty() => k.clone(),
+                Some(k) => format!("{field}.{k}"),
+                None => field.clone(),
+            }),
+            here,
+        )
+        .hint("keep one of them: a repeated key would silently replace the first"),
+        E::MultipleDocuments { .. } => plain(
+            "the file holds more than one YAML document (`---`)".into(),
+            Some("one file holds one working session; put the next one in its own file".into()),
+        ),
+        E::Eof { .. } => plain(
+            "the file ends in the middle of a value".into(),
+            Some("close the open quote or bracket".into()),
+        ),
+        E::Budget {
+            breach: serde_saphyr::budget::BudgetBreach::Documents { .. },
+            ..
+        } => plain(
+            "the file holds more than one YAML document (`---`)".into(),
+            Some("one file holds one working session; put the next one in its own file".into()),
+        ),
+        E::Budget { breach, .. } => plain(
+            budget_message(breach),
+            Some("a record is plain keys, lists and text; anchors (`&`), aliases (`*`) and deep nesting are not needed".into()),
+        ),
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => plain(
+            format!(
+                "aliases (`*name`) expand to more than {MAX_REPLAYED_EVENTS} values; refused"
+            ),
+            Some("write the values out instead of repeating them with aliases".into()),
+        ),
+        E::UnknownAnchor { .. } => plain(
+            "this alias (`*name`) refers to no anchor (`&name`)".into(),
+            Some("write the value out; records do not need anchors".into()),
+        ),
+        _ => {
+            let raw = inner.to_string();
+            let first = raw.lines().next().unwrap_or("invalid YAML");
+            let message = strip_location_suffix(&strip_location_prefix(first));
+            // A tab in the indentation: serde-saphyr points at the token before the tab;
+            // point at the tab itself.
+            if let Some((tl, tc)) = tab_indent(source, line) {
+                return at(
+                    Diagnostic::error(file, "a tab is used for indentation".to_string())
+                        .field(field.clone()),
+                    (tl, tc),
+                )
+                .hint("YAML indents with spaces only: replace the tab with spaces");
+            }
+            let (message, hint) = syntax(&message, source, line, column);
+            plain(message, Some(hint))
+        }
+    }
+}
+
+/// Plain words for the YAML scanner's messages.
+fn syntax(message: &str, source: &str, line: usize, column: usize) -> (String, String) {
+    let generic = "this is not valid YAML: check the quotes, brackets and indentation on this line and the one above";
+    if message.contains("recursion limit") || message.contains("nesting limit") {
+        return (
+            format!("the record nests deeper than {MAX_DEPTH} levels; refused"),
+            "a record is plain keys, lists and text, at most four levels deep".into(),
+        );
+    }
+    if let Some(open) = unclosed_bracket(source, line) {
+        (
+            format!("a `[` or `{{` opened on line {open} is never closed ({message})"),
+            format!("close the bracket on line {open}: `[a, b]`"),
+        )
+    } else if message.contains("mapping values are not allowed")
+        || message.contains("illegal placement of ':'")
+    {
+        (
+            format!("unexpected `:` ({message})"),
+            "a key is indented differently from the keys around it, or a value contains `: `; \
+             align the key with the keys above it, or put the value in quotes"
+                .into(),
+        )
+    } else if message.contains("unclosed quote") || message.contains("quoted scalar") {
+        (
+            "a quote is opened here and never closed".into(),
+            "close the quote at the end of the value, or remove it".into(),
+        )
+    } else if message.contains("unexpected character") || message.contains("control character") {
+        let c = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .and_then(|l| l.chars().nth(column.saturating_sub(1)));
+        match c {
+            Some(c) if c.is_control() => (
+                format!("the file contains the control character U+{:04X}", c as u32),
+                "remove it; it often comes from copying text out of another program".into(),
+            ),
+            _ => (message.to_string(), generic.into()),
+        }
+    } else {
+        (message.to_string(), generic.into())
+    }
+}
+
+/// What a clerk is told for serde-saphyr's "expected …" (a list where a value is written,
+/// a block where a single value is written, …).
+fn expected_shape(expected: &str) -> (&'static str, &'static str) {
+    if expected.contains("sequence") {
+        (
+            "a list",
+            "write a list: `[a, b]`, or one `- item` per line below the key",
+        )
+    } else if expected.contains("mapping") {
+        (
+            "a block of keys",
+            "write the keys on the lines below, indented by two spaces",
+        )
+    } else {
+        (
+            "a single value",
+            "write the value on the same line as the key (text, a number or a date)",
+        )
+    }
+}
+
+fn scalar_type(ty: &str) -> (&'static str, &'static str) {
+    match ty {
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => (
+            "a whole number",
+            "write digits only, e.g. `number: 245` (the code `-TB/HU` is added by the template)",
+        ),
+        "bool" => ("`true` or `false`", "write `true` or `false`"),
+        "f32" | "f64" => ("a number", "write a number"),
+        _ => ("a valid value", "check the value"),
+    }
+}
+
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match breach {
+        B::Depth { .. } => format!("the record nests deeper than {MAX_DEPTH} levels; refused"),
+        B::Aliases { .. } | B::Anchors { .. } | B::MergeKeys { .. } => {
+            format!("the record uses more than {MAX_ALIASES} aliases or anchors; refused")
+        }
+        B::Nodes { .. } | B::Events { .. } => {
+            format!("the record has more than {MAX_NODES} values; refused")
+        }
+        B::Documents { .. } => "the file holds more than one YAML document (`---`)".into(),
+        other => format!("the record exceeds a parser limit ({other:?}); refused"),
+    }
+}
+
+/// The text of the scalar starting at (line, column), for "`hai` is not a whole number".
+fn scalar_at(source: &str, line: usize, column: usize) -> String {
+    let Some(l) = source.lines().nth(line.saturating_sub(1)) else {
+        return String::new();
+    };
+    let rest: String = l.chars().skip(column.saturating_sub(1)).collect();
+    let rest = rest.split(" #").next().unwrap_or("").trim();
+    let rest = rest.trim_matches(|c| c == '"' || c == '\'');
+    rest.chars().take(60).collect()
+}
+
+/// When the line after a `key: value` line is indented deeper, YAML reads it as the rest
+/// of the value (`2022-11-10 host: …`): say so.
+fn continuation_hint(source: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = source.lines().collect();
+    let this = lines.get(line.checked_sub(1)?)?;
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '-']).len();
+    let (key, value) = this.trim_start_matches([' ', '-']).split_once(':')?;
+    let value = value.split(" #").next().unwrap_or("").trim();
+    if value.is_empty() || value.starts_with(['>', '|', '"', '\'', '[', '{']) {
+        return None;
+    }
+    let (next_no, next) = lines
+        .iter()
+        .enumerate()
+        .skip(line)
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    (indent(next) > indent(this)).then(|| {
+        format!(
+            "line {} is indented deeper than `{key}`, so YAML reads it as part of this value; \
+             indent it like `{key}`",
+            next_no + 1
+        )
+    })
+}
+
+/// A line among the few before `line` (or `line` itself) with a `[`/`{` left open.
+fn unclosed_bracket(source: &str, line: usize) -> Option<usize> {
+    let lines: Vec<&str> = source.lines().collect();
+    let end = line.min(lines.len());
+    (end.saturating_sub(3)..end).find_map(|i| {
+        let code = lines[i].split(" #").next().unwrap_or("");
+        let mut depth = 0i32;
+        let mut quote: Option<char> = None;
+        for c in code.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '[' | '{') => depth += 1,
+                (None, ']' | '}') => depth -= 1,
+                _ => {}
+            }
+        }
+        (depth > 0 && i + 1 < line).then_some(i + 1)
+    })
+}
+
+/// The first line that is neither blank nor a comment (1-based), column 1.
+fn first_content_line(source: &str) -> (usize, usize) {
+    source
+        .lines()
+        .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map_or((1, 1), |i| (i + 1, 1))
+}
+
+/// A line near `line` (the error's line, the one after it, or the first anywhere) whose
+/// indentation contains a tab: (line, column of the tab), both 1-based.
+fn tab_indent(source: &str, line: usize) -> Option<(usize, usize)> {
+    let tabbed: Vec<(usize, usize)> = source
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let indent = &l[..l.len() - l.trim_start().len()];
+            indent
+                .find('\t')
+                .filter(|_| !l.trim().is_empty())
+                .map(|c| (i + 1, indent[..c].chars().count() + 1))
+        })
+        .collect();
+    tabbed
+        .iter()
+        .find(|(l, _)| *l + 1 >= line && *l <= line + 1)
+        .copied()
+}
+
+/// `… at line 15, column 10` → `…` (the place is printed by the diagnostic itself).
+fn strip_location_suffix(s: &str) -> String {
+    match s.rfind(" at line ") {
+        Some(i) if s[i..].contains(", column ") => s[..i].to_string(),
+        _ => s.to_string(),
+    }
 }
 
 fn strip_location_prefix(s: &str) -> String {
@@ -135,46 +580,6 @@ fn strip_location_prefix(s: &str) -> String {
         Some(i) if s.starts_with("line ") => s[i + 2..].to_string(),
         _ => s.to_string(),
     }
-}
-
-/// Hints for the common mistakes: a misspelt key, a bad `format`, a tab.
-fn hint_for(message: &str) -> Option<String> {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (unknown, tail) = rest.split_once('`')?;
-        let expected: Vec<&str> = tail
-            .split_once("expected one of ")
-            .map(|(_, list)| {
-                list.split(',')
-                    .map(|s| s.trim().trim_matches('`'))
-                    .collect()
-            })
-            .or_else(|| {
-                tail.split_once("expected ")
-                    .map(|(_, one)| vec![one.trim().trim_matches('`')])
-            })
-            .unwrap_or_default();
-        let best = expected
-            .iter()
-            .map(|k| (strsim_distance(unknown, k), *k))
-            .min();
-        return Some(match best {
-            Some((d, k)) if d <= 3 => format!("did you mean `{k}`?"),
-            _ => format!("allowed keys here: {}", expected.join(", ")),
-        });
-    }
-    if message.contains("unknown variant") && message.contains("party") {
-        return Some(
-            "`format` is `party` (Hướng dẫn 36-HD/VPTW) or `state` (Nghị định 30/2020/NĐ-CP)"
-                .into(),
-        );
-    }
-    if message.contains("tab") {
-        return Some("indent with spaces, not tabs".into());
-    }
-    if message.contains("impossible date") {
-        return Some("check the day against the calendar".into());
-    }
-    None
 }
 
 /// Levenshtein distance, for "did you mean".

@@ -9,17 +9,18 @@ use serde::{Deserialize, Serialize};
 pub use crate::model::date::Date;
 pub use crate::profile::Format;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     pub issuer: Issuer,
+    #[schemars(schema_with = "crate::cmd::schema::format_schema")]
     pub format: Format,
     pub session: Session,
     pub documents: Vec<DocumentEntry>,
 }
 
 /// The issuing body (cơ quan ban hành).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Issuer {
     /// Superior body, e.g. `ĐẢNG BỘ TỈNH QUẢNG TRỊ`.
@@ -33,7 +34,7 @@ pub struct Issuer {
     pub place: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
     pub date: Date,
@@ -49,7 +50,7 @@ pub struct Session {
     pub conclusions: Conclusions,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Chair {
     pub name: String,
@@ -58,7 +59,7 @@ pub struct Chair {
     pub position: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Conclusions {
     pub period: String,
@@ -68,9 +69,10 @@ pub struct Conclusions {
 
 /// One document to render from the session. Which fields a template needs is declared in
 /// the template's front matter and checked before rendering.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentEntry {
+    #[schemars(schema_with = "crate::cmd::schema::template_schema")]
     pub template: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
@@ -84,7 +86,7 @@ pub struct DocumentEntry {
     pub recipients: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signer {
     /// `T/M BAN THƯỜNG VỤ`, `TM. ỦY BAN NHÂN DÂN`, …

@@ -85,30 +85,70 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
                 );
             }
         }
+        if doc.number == Some(0) {
+            err(
+                &format!("{here}.number"),
+                "document number 0".into(),
+                "numbers start at 1 each year: write the number the register gives this document",
+            );
+        }
+        if let Some(first) = record.documents[..i]
+            .iter()
+            .position(|d| d.template == doc.template)
+        {
+            err(
+                &format!("{here}.template"),
+                format!(
+                    "`{}` is listed twice (documents {} and {}); both would be written to the same file",
+                    doc.template,
+                    first + 1,
+                    i + 1
+                ),
+                "list each template once per record; a second notice of the same session goes in its own record file",
+            );
+        }
         if let Some(signer) = &doc.signer {
             let a = signer.authority.trim_start();
-            let ok =
-                profile.authority_prefixes.iter().any(|p| a.starts_with(p)) || !looks_prefixed(a);
-            if !ok {
-                let other = match record.format {
-                    Format::Party => "State (`TM.`, `KT.`, `TL.`)",
-                    Format::State => "Party (`T/M`, `K/T`, `T/L`)",
-                };
+            let word = a.split_whitespace().next().unwrap_or("").to_uppercase();
+            let (other_format, other_name) = match record.format {
+                Format::Party => (Format::State, "State"),
+                Format::State => (Format::Party, "Party"),
+            };
+            let prefixes = |f: Format| -> Vec<&'static str> {
+                f.profile()
+                    .authority_prefixes
+                    .iter()
+                    .map(|p| p.trim())
+                    .collect()
+            };
+            let (own, other) = (prefixes(record.format), prefixes(other_format));
+            // `TM` for `TM.`, `T/M.` for `T/M`: compare without the final dot too.
+            let bare = |p: &str| p.trim_end_matches('.').to_string();
+            let is_own = own.iter().any(|p| *p == word);
+            let is_other = !is_own && other.iter().any(|p| *p == word || bare(p) == bare(&word));
+            let own_list = own
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if is_other {
                 err(
                     &format!("{here}.signer.authority"),
                     format!(
-                        "`{a}` uses the {other} prefix in a `{}` document",
+                        "`{a}` uses the {other_name} prefix `{word}` in a `{}` document",
                         profile.name
                     ),
                     &format!(
-                        "use one of: {}",
-                        profile
-                            .authority_prefixes
-                            .iter()
-                            .map(|p| p.trim())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        "a `{}` document signs with {own_list} (`T/M` is Party, `TM.` is State); \
+                         or change `format`",
+                        profile.name
                     ),
+                );
+            } else if !is_own && own.iter().any(|p| bare(p) == bare(&word)) {
+                err(
+                    &format!("{here}.signer.authority"),
+                    format!("`{word}` is not written as the prefix is"),
+                    &format!("write it exactly as one of {own_list}, followed by a space"),
                 );
             }
         }
@@ -124,13 +164,4 @@ pub fn is_template_name(name: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         && !name.starts_with('-')
-}
-
-/// Does the authority line start with any known signing prefix (of either profile)?
-fn looks_prefixed(a: &str) -> bool {
-    [
-        "T/M ", "K/T ", "T/L ", "TM. ", "KT. ", "TL. ", "TUQ. ", "Q. ",
-    ]
-    .iter()
-    .any(|p| a.starts_with(p))
 }

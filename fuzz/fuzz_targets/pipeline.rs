@@ -1,0 +1,61 @@
+//! load → validate → glyph check → template → document → PDF and DOCX bytes, on arbitrary
+//! bytes given as a record file. Any panic, abort, timeout or out-of-memory is a finding;
+//! an input refused with diagnostics is the expected outcome for almost every input.
+//!
+//! The bytes go through a file because `pipeline::documents_for` (the same entry point as
+//! `vanthu check` and `vanthu render`) takes a path.
+
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use vanthu::env::Env;
+use vanthu::model::load::load_bytes;
+use vanthu::pipeline::documents_for;
+use vanthu::render::{self, RenderContext};
+
+fn env() -> &'static Env {
+    static ENV: OnceLock<Env> = OnceLock::new();
+    ENV.get_or_init(|| Env::new(None, None).expect("built-in templates and fonts"))
+}
+
+fn scratch() -> &'static PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        std::env::temp_dir().join(format!("vanthu-fuzz-{}.yaml", std::process::id()))
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let env = env();
+    // The loader on its own: never panics, and every diagnostic names the file.
+    if let Err(diags) = load_bytes(scratch(), data) {
+        assert!(
+            diags.iter().any(|d| d.is_error()),
+            "refused without an error"
+        );
+        for d in &diags {
+            let _ = d.to_string();
+        }
+        return;
+    }
+    // The whole pipeline, as `vanthu render` runs it.
+    std::fs::write(scratch(), data).expect("scratch file");
+    let Ok((_, docs)) = documents_for(env, scratch()) else {
+        return;
+    };
+    let ctx = RenderContext {
+        fonts: &env.fonts,
+        epoch: 0,
+    };
+    for doc in &docs {
+        for r in render::all() {
+            let bytes = r
+                .render(doc, &ctx)
+                .unwrap_or_else(|e| panic!("a record that passed `check` failed to render: {e}"));
+            assert!(!bytes.is_empty());
+        }
+    }
+});
