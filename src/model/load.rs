@@ -23,7 +23,19 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// What the `*_checked` loaders return: the record with the errors of the rules it breaks
+/// (warnings are in [`Loaded::warnings`]); `Err` only when there is no record at all.
+pub type Checked = Result<(Loaded, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Loads and validates a record; any error refuses it.
 pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    strict(load_file_checked(path))
+}
+
+/// Like [`load_file`], but a record that parses is returned even when rules fail, with the
+/// rule errors beside it, so a caller can go on checking (fonts, templates) and report
+/// every problem of the file at once.
+pub fn load_file_checked(path: &Path) -> Checked {
     let meta = std::fs::metadata(path).map_err(|e| {
         vec![Diagnostic::error(
             path,
@@ -39,7 +51,18 @@ pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             format!("cannot read the file: {e}"),
         )]
     })?;
-    load_bytes(path, &bytes)
+    load_bytes_checked(path, &bytes)
+}
+
+/// Errors refuse the record; warnings go with the errors when they do.
+fn strict(checked: Checked) -> Result<Loaded, Vec<Diagnostic>> {
+    let (loaded, errors) = checked?;
+    if errors.is_empty() {
+        return Ok(loaded);
+    }
+    let mut all = errors;
+    all.extend(loaded.warnings);
+    Err(all)
 }
 
 fn too_large(path: &Path, len: u64) -> Diagnostic {
@@ -51,6 +74,11 @@ fn too_large(path: &Path, len: u64) -> Diagnostic {
 }
 
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> {
+    strict(load_bytes_checked(path, bytes))
+}
+
+/// [`load_bytes`] that keeps a record breaking rules: see [`load_file_checked`].
+pub fn load_bytes_checked(path: &Path, bytes: &[u8]) -> Checked {
     if bytes.len() > MAX_RECORD_BYTES {
         return Err(vec![too_large(path, bytes.len() as u64)]);
     }
@@ -73,12 +101,17 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> 
         .at(&lossy, line, column)
         .hint("save the file as UTF-8 (Unicode); legacy TCVN3/VNI encodings are not supported")]
     })?;
-    load_str(path, text)
+    load_str_checked(path, text)
 }
 
 /// Parses a record from text. Every string is normalised to NFC first; NFC never changes
 /// line breaks, so line numbers stay those of the clerk's file.
 pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    strict(load_str_checked(path, text))
+}
+
+/// [`load_str`] that keeps a record breaking rules: see [`load_file_checked`].
+pub fn load_str_checked(path: &Path, text: &str) -> Checked {
     let source: String = text.trim_start_matches('\u{feff}').nfc().collect();
     if source
         .lines()
@@ -91,17 +124,15 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let record = parse(path, &source).map_err(|d| vec![*d])?;
     let diags = validate::validate(path, &source, &record);
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.is_error());
-    if !errors.is_empty() {
-        let mut all = errors;
-        all.extend(warnings);
-        return Err(all);
-    }
-    Ok(Loaded {
-        path: path.to_path_buf(),
-        source,
-        record,
-        warnings,
-    })
+    Ok((
+        Loaded {
+            path: path.to_path_buf(),
+            source,
+            record,
+            warnings,
+        },
+        errors,
+    ))
 }
 
 fn parse(path: &Path, source: &str) -> Result<Record, Box<Diagnostic>> {
@@ -595,4 +626,24 @@ fn strsim_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = include_str!("../../input/thuan-2022-11-10.yaml");
+
+    #[test]
+    fn checked_loading_keeps_a_record_that_breaks_rules() {
+        let bad = GOOD.replace("    date: 2022-11-14", "    date: 2022-11-01");
+        let p = Path::new("x.yaml");
+        let (loaded, errors) = load_str_checked(p, &bad).unwrap();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(loaded.record.session.host, "Ban Thường vụ Huyện ủy");
+        let strict = load_str(p, &bad).unwrap_err();
+        assert_eq!(strict, errors);
+        assert!(load_str_checked(p, "issuer: [").is_err());
+        assert!(load_str(p, GOOD).is_ok());
+    }
 }
