@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::diag::Diagnostic;
-use crate::model::locate::locate;
+use crate::model::locate::{locate, locate_char};
 use crate::model::record::{Date, Record};
 use crate::profile::Format;
 
@@ -153,7 +153,83 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
             }
         }
     }
+    invisible_characters(file, source, record, &mut out.borrow_mut());
     out.into_inner()
+}
+
+/// Characters that print as nothing: control characters (a NUL or an escape from `\u0000`
+/// in quotes, a tab), zero-width and direction marks, a byte-order mark inside the text.
+/// A document must never lose or hide text silently, so each is an error naming it.
+fn invisible_characters(file: &Path, source: &str, record: &Record, out: &mut Vec<Diagnostic>) {
+    let data = serde_json::to_value(record).unwrap_or_default();
+    let mut strings = Vec::new();
+    collect_strings(&data, String::new(), &mut strings);
+    for (path, text) in strings {
+        let Some(c) = text.chars().find(|&c| is_invisible(c)) else {
+            continue;
+        };
+        let (line, col) = locate_char(source, &path, c);
+        let hint = if c == '\t' {
+            "replace the tab with a space"
+        } else {
+            "remove it; it often comes from copying text out of another program"
+        };
+        out.push(
+            Diagnostic::error(
+                file,
+                format!(
+                    "the text contains the invisible character U+{:04X} ({})",
+                    c as u32,
+                    invisible_name(c)
+                ),
+            )
+            .at(source, line, col)
+            .field(path)
+            .hint(hint),
+        );
+    }
+}
+
+fn is_invisible(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+fn invisible_name(c: char) -> &'static str {
+    match c {
+        '\t' => "a tab",
+        '\r' => "a carriage return",
+        '\u{200B}' => "zero-width space",
+        '\u{200C}' | '\u{200D}' | '\u{2060}' => "zero-width joiner",
+        '\u{FEFF}' => "byte-order mark",
+        '\u{2028}' | '\u{2029}' => "line or paragraph separator",
+        c if c.is_control() => "a control character",
+        _ => "a direction mark",
+    }
+}
+
+/// Every string of the record with its field path (`session.attendees[1]`).
+fn collect_strings(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => out.push((path, s.clone())),
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                collect_strings(x, format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                collect_strings(x, p, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Template names are plain identifiers: never paths.
