@@ -7,7 +7,10 @@
 //! format profile ([`profile`]) into a format-neutral [`doc::Document`]; each
 //! [`render::Renderer`] turns that into bytes (PDF on genpdfi, DOCX on docx-rs), and
 //! [`output`] writes them atomically. [`env::Env`] holds the templates, fonts and the clock.
+//! [`bundle`] runs the pipeline over a month of records in parallel, with the monthly
+//! report, a manifest and a reproducible zip.
 
+pub mod bundle;
 pub mod cmd;
 pub mod diag;
 pub mod doc;

@@ -20,6 +20,8 @@ enum Command {
     Render(cmd::render::RenderArgs),
     /// Validate records without writing anything.
     Check(cmd::check::CheckArgs),
+    /// Bundle one month: every record's documents, the monthly report, a manifest and a zip.
+    Bundle(cmd::bundle::BundleArgs),
     /// Print the JSON Schema of a record (for editors: `# yaml-language-server: $schema=…`).
     Schema(cmd::schema::SchemaArgs),
 }
@@ -40,6 +42,7 @@ fn main() {
     let result = match &cli.command {
         Command::Render(a) => cmd::render::execute(a),
         Command::Check(a) => cmd::check::execute(a),
+        Command::Bundle(a) => cmd::bundle::execute(a),
         Command::Schema(a) => cmd::schema::execute(a),
     };
     match result {

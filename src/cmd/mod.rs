@@ -1,6 +1,7 @@
 //! Subcommands. Each is an args struct plus `execute`, returning the exit code:
 //! 0 all good, 1 some record failed (the others were still processed), 2 usage error.
 
+pub mod bundle;
 pub mod check;
 pub mod render;
 pub mod schema;

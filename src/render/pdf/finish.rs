@@ -20,6 +20,11 @@ pub fn finish(raw: &[u8], doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>
         Error::Pdf(format!("finishing pass: {e}"))
     }
     let mut pdf = lopdf::Document::load_mem(raw).map_err(err)?;
+    // printpdf writes a cross-reference stream; loaded, it is an ordinary object that
+    // `save_modern` would copy into the output beside the new one, with printpdf's random
+    // IDs, which differ with the number of documents rendered before in the process.
+    pdf.objects
+        .retain(|_, o| !matches!(o.type_name(), Ok(b"XRef") | Ok(b"ObjStm")));
     rename_fonts(&mut pdf, ctx)?;
     pdf.compress();
     let info_id = write_info(&mut pdf, doc, ctx.epoch);

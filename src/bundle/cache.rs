@@ -1,0 +1,188 @@
+//! Incremental runs: the cache key of a record and of the report, and what earlier runs left
+//! in the bundle folder (`manifest.json` and shard parts) that this run may reuse.
+//!
+//! A record's key is the SHA-256 of its file's bytes, the templates' hash, the fonts' hash,
+//! the tool version and `SOURCE_DATE_EPOCH`: everything its output depends on. A record is
+//! reused when an earlier manifest lists it under the same key and every one of its files is
+//! on disk with the listed size and SHA-256; otherwise it is rendered again.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::bundle::files::{hex, intact, sha256_hex};
+use crate::bundle::manifest::{FileEntry, Manifest, NamedHash, Templates};
+use crate::bundle::plan::Month;
+use crate::env::Env;
+use crate::error::{Error, Result};
+
+/// The hashes of everything besides the record that its output depends on.
+#[derive(Debug, Clone)]
+pub struct EnvHashes {
+    pub templates: Templates,
+    pub fonts: String,
+    pub tool: String,
+    pub epoch: i64,
+}
+
+impl EnvHashes {
+    pub fn of(env: &Env) -> Result<EnvHashes> {
+        let mut each = Vec::new();
+        let mut all = Sha256::new();
+        for name in env.templates.available() {
+            let Some(t) = env.templates.get(&name)? else {
+                return Err(Error::Template {
+                    name,
+                    message: "listed but not readable".into(),
+                });
+            };
+            let sha256 = sha256_hex(t.text.as_bytes());
+            all.update(name.as_bytes());
+            all.update([0]);
+            all.update(sha256.as_bytes());
+            all.update([b'\n']);
+            each.push(NamedHash { name, sha256 });
+        }
+        Ok(EnvHashes {
+            templates: Templates {
+                sha256: hex(&all.finalize()),
+                each,
+            },
+            fonts: env.fonts.digest(),
+            tool: format!("vanthu {}", env!("CARGO_PKG_VERSION")),
+            epoch: env.epoch,
+        })
+    }
+
+    fn hasher(&self, what: &str) -> Sha256 {
+        let mut h = Sha256::new();
+        for part in [
+            what,
+            &self.templates.sha256,
+            &self.fonts,
+            &self.tool,
+            &self.epoch.to_string(),
+        ] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part.as_bytes());
+        }
+        h
+    }
+
+    pub fn record_key(&self, record_sha256: &str) -> String {
+        hex(&self.hasher("record").chain_update(record_sha256).finalize())
+    }
+
+    /// The report depends on the month and on exactly which records it summarises.
+    pub fn report_key(&self, month: Month, records: &[(&str, &str)]) -> String {
+        let mut h = self.hasher("report");
+        h.update(month.key());
+        for (name, key) in records {
+            h.update(b"\n");
+            h.update(name.as_bytes());
+            h.update(b"\0");
+            h.update(key.as_bytes());
+        }
+        hex(&h.finalize())
+    }
+}
+
+/// One earlier rendering of a record or of the report: its key and its files.
+#[derive(Debug, Clone)]
+struct Candidate {
+    key: String,
+    outputs: Vec<FileEntry>,
+}
+
+/// What earlier runs wrote into a bundle folder.
+#[derive(Debug, Default)]
+pub struct Previous {
+    records: HashMap<String, Vec<Candidate>>,
+    report: Vec<Candidate>,
+    /// Every output path an earlier manifest lists: the files this tool may remove.
+    pub known: BTreeSet<String>,
+    /// Shard part manifests found (`manifest.part-K-of-N.json`).
+    pub parts: Vec<PathBuf>,
+}
+
+impl Previous {
+    /// Reads `manifest.json` and every shard part in `dir`; unreadable ones are skipped.
+    pub fn load(dir: &Path) -> Previous {
+        let mut prev = Previous::default();
+        let mut sources = vec![dir.join("manifest.json")];
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let mut parts: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("manifest.part-") && n.ends_with(".json"))
+                })
+                .collect();
+            parts.sort();
+            sources.extend(parts.iter().cloned());
+            prev.parts = parts;
+        }
+        for path in sources {
+            if let Some(m) = Manifest::read(&path) {
+                prev.absorb(m);
+            }
+        }
+        prev
+    }
+
+    fn absorb(&mut self, m: Manifest) {
+        let files: HashMap<&str, &FileEntry> =
+            m.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let outputs = |paths: &[String]| -> Option<Vec<FileEntry>> {
+            paths
+                .iter()
+                .map(|p| files.get(p.as_str()).map(|f| (*f).clone()))
+                .collect()
+        };
+        for r in &m.records {
+            self.known.extend(r.outputs.iter().cloned());
+            if let Some(outputs) = outputs(&r.outputs) {
+                self.records
+                    .entry(r.file.clone())
+                    .or_default()
+                    .push(Candidate {
+                        key: r.cache_key.clone(),
+                        outputs,
+                    });
+            }
+        }
+        if let Some(rep) = &m.report {
+            self.known.extend(rep.outputs.iter().cloned());
+            if let Some(outputs) = outputs(&rep.outputs) {
+                self.report.push(Candidate {
+                    key: rep.cache_key.clone(),
+                    outputs,
+                });
+            }
+        }
+    }
+
+    /// The files of record `name` rendered under `key`, if all are intact in `dir`.
+    pub fn reuse_record(&self, dir: &Path, name: &str, key: &str) -> Option<Vec<FileEntry>> {
+        reuse(self.records.get(name)?, dir, key)
+    }
+
+    pub fn reuse_report(&self, dir: &Path, key: &str) -> Option<Vec<FileEntry>> {
+        reuse(&self.report, dir, key)
+    }
+}
+
+fn reuse(candidates: &[Candidate], dir: &Path, key: &str) -> Option<Vec<FileEntry>> {
+    candidates
+        .iter()
+        .filter(|c| c.key == key && !c.outputs.is_empty())
+        .find(|c| {
+            c.outputs
+                .iter()
+                .all(|f| intact(&dir.join(&f.path), &f.sha256, f.size))
+        })
+        .map(|c| c.outputs.clone())
+}

@@ -1,0 +1,591 @@
+//! Running a bundle: load and check every input in parallel, keep the month's records, reuse
+//! what an earlier run left, render the rest (writing each record's files as soon as they
+//! are rendered, so only hashes and sizes stay in memory) while the monthly report renders
+//! alongside, then write the manifest and the zip.
+//!
+//! Three passes, each parallel across records with rayon:
+//! 1. *scan*: read, hash, load; drop other months; reuse intact outputs under the same cache
+//!    key; check the rest fully (templates, glyphs) so the report knows which records it
+//!    summarises before any PDF is drawn;
+//! 2. *render*: the records left, and the report on another core;
+//! 3. *finish*: one filesystem sync, then the manifest, the zip, and removal of files that
+//!    earlier runs wrote and the bundle no longer holds.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::bundle::cache::{EnvHashes, Previous};
+use crate::bundle::files::{remove_stale, sha256_hex, sync_dir, write_renamed};
+use crate::bundle::manifest::{
+    ErrorEntry, FailedEntry, FileEntry, Manifest, RecordEntry, ReportEntry, ShardInfo, FORMAT,
+};
+use crate::bundle::plan::{self, Input, Month, Shard};
+use crate::bundle::zip::write_bundle_zip;
+use crate::diag::Diagnostic;
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::model::load::{load_bytes, load_file, MAX_RECORD_BYTES};
+use crate::model::Record;
+use crate::output::write_atomic;
+use crate::pipeline::{documents_for, render_record};
+use crate::render::{self, RenderContext};
+use crate::report::{month_report, TEMPLATE as REPORT};
+
+pub struct Options {
+    /// The record files, already expanded from the command line's paths.
+    pub files: Vec<PathBuf>,
+    /// `--out`: the bundle goes to `out/YYYY-MM/`.
+    pub out: PathBuf,
+    pub month: Month,
+    pub shard: Option<Shard>,
+    /// Draw a progress bar on stderr.
+    pub progress: bool,
+}
+
+/// What a run did, for the one-line summary and the exit code.
+#[derive(Debug)]
+pub struct Summary {
+    pub month: Month,
+    pub shard: Option<Shard>,
+    /// Records of the month (in this shard).
+    pub records: usize,
+    pub rendered: usize,
+    pub reused: usize,
+    pub failed: usize,
+    /// Inputs whose session is in another month.
+    pub other_months: usize,
+    /// PDF and DOCX files in the bundle (the report included), and how many were rendered now.
+    pub documents: usize,
+    pub documents_rendered: usize,
+    pub dir: PathBuf,
+    pub zip: Option<PathBuf>,
+    pub elapsed: Duration,
+    /// Wall time of each phase (`check`, `render`, `sync`, `manifest+zip`), for `--timings`.
+    pub phases: Vec<(&'static str, Duration)>,
+    /// Each input's diagnostics (errors, then warnings), in input order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One input after the scan.
+enum Scanned {
+    OtherMonth,
+    Failed {
+        sha256: Option<String>,
+        diags: Vec<Diagnostic>,
+    },
+    Ready {
+        sha256: String,
+        key: String,
+        record: Box<Record>,
+        warnings: Vec<Diagnostic>,
+        /// Intact files of an earlier run under the same key.
+        reused: Option<Vec<FileEntry>>,
+    },
+}
+
+pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
+    let start = Instant::now();
+    let month = opts.month;
+    let dir = opts.out.join(month.key());
+    let inputs = plan::inputs(&opts.files, month, opts.shard)?;
+    let hashes = EnvHashes::of(env)?;
+    let prev = Previous::load(&dir);
+    let bar = Bar::new(opts.progress, inputs.len(), "checking");
+
+    // Pass 1: scan.
+    let scanned: Vec<Scanned> = inputs
+        .par_iter()
+        .map(|input| {
+            let s = scan(env, &hashes, &prev, &dir, month, input);
+            bar.inc();
+            s
+        })
+        .collect();
+
+    // Pass 2: render what is not reused, and the report alongside.
+    let pending: Vec<usize> = (0..inputs.len())
+        .filter(|&i| matches!(&scanned[i], Scanned::Ready { reused: None, .. }))
+        .collect();
+    let mut phases = Phases::new(start);
+    phases.mark("check");
+    bar.restart(pending.len(), "rendering");
+    let (report, rendered) = rayon::join(
+        || {
+            report(
+                env, &hashes, &prev, &dir, month, opts.shard, &inputs, &scanned,
+            )
+        },
+        || {
+            pending
+                .par_iter()
+                .map(|&i| {
+                    let r = render_one(env, &dir, &inputs[i]);
+                    bar.inc();
+                    r.map(|r| (i, r))
+                })
+                .collect::<Result<Vec<_>>>()
+        },
+    );
+    phases.mark("render");
+    let rendered = rendered?;
+    let report = report?;
+    bar.finish();
+
+    // Pass 3: finish.
+    let mut outcome: Vec<Option<std::result::Result<Vec<FileEntry>, Vec<Diagnostic>>>> =
+        vec![None; inputs.len()];
+    for (i, r) in rendered {
+        outcome[i] = Some(r);
+    }
+    let mut summary = Summary {
+        month,
+        shard: opts.shard,
+        records: 0,
+        rendered: 0,
+        reused: 0,
+        failed: 0,
+        other_months: 0,
+        documents: 0,
+        documents_rendered: 0,
+        dir: dir.clone(),
+        zip: None,
+        elapsed: Duration::ZERO,
+        phases: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let mut records = Vec::new();
+    let mut failed = Vec::new();
+    let mut files: Vec<FileEntry> = Vec::new();
+    for (i, (input, s)) in inputs.iter().zip(scanned).enumerate() {
+        match s {
+            Scanned::OtherMonth => summary.other_months += 1,
+            Scanned::Failed { sha256, diags } => {
+                summary.records += 1;
+                summary.failed += 1;
+                failed.push(failed_entry(input, sha256, &diags));
+                push_diagnostics(&mut summary.diagnostics, diags);
+            }
+            Scanned::Ready {
+                sha256,
+                key,
+                record,
+                warnings,
+                reused,
+            } => {
+                summary.records += 1;
+                let result = match reused {
+                    Some(outputs) => {
+                        summary.reused += 1;
+                        Ok(outputs)
+                    }
+                    None => match outcome[i].take() {
+                        Some(Ok(outputs)) => {
+                            summary.rendered += 1;
+                            summary.documents_rendered += outputs.len();
+                            Ok(outputs)
+                        }
+                        Some(Err(diags)) => Err(diags),
+                        None => Err(vec![Diagnostic::error(&input.path, "not rendered")]),
+                    },
+                };
+                match result {
+                    Ok(outputs) => {
+                        records.push(RecordEntry {
+                            file: input.name.clone(),
+                            sha256,
+                            date: record.session.date.to_string(),
+                            cache_key: key,
+                            outputs: outputs.iter().map(|f| f.path.clone()).collect(),
+                        });
+                        files.extend(outputs);
+                        push_diagnostics(&mut summary.diagnostics, warnings);
+                    }
+                    Err(mut diags) => {
+                        summary.failed += 1;
+                        diags.extend(warnings);
+                        failed.push(failed_entry(input, Some(sha256), &diags));
+                        push_diagnostics(&mut summary.diagnostics, diags);
+                    }
+                }
+            }
+        }
+    }
+    let report_entry = report.map(|r| {
+        if r.rendered {
+            summary.documents_rendered += r.outputs.len();
+        }
+        files.extend(r.outputs.iter().cloned());
+        ReportEntry {
+            cache_key: r.key,
+            outputs: r.outputs.into_iter().map(|f| f.path).collect(),
+        }
+    });
+    records.sort_by(|a, b| a.file.cmp(&b.file));
+    failed.sort_by(|a, b| a.file.cmp(&b.file));
+    files.sort();
+    summary.documents = files.len();
+
+    if summary.documents_rendered > 0 {
+        sync_dir(
+            &dir,
+            &files.iter().map(|f| dir.join(&f.path)).collect::<Vec<_>>(),
+        )?;
+    }
+    phases.mark("sync");
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        tool: hashes.tool.clone(),
+        month: month.key(),
+        source_date_epoch: hashes.epoch,
+        shard: opts.shard.map(|s| ShardInfo {
+            index: s.index,
+            count: s.count,
+        }),
+        templates: hashes.templates.clone(),
+        fonts_sha256: hashes.fonts.clone(),
+        records,
+        report: report_entry,
+        failed,
+        files,
+    };
+    let bytes = manifest.to_bytes()?;
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    match opts.shard {
+        Some(shard) => {
+            write_atomic(&dir.join(shard.part_name()), &bytes)?;
+        }
+        None => {
+            write_atomic(&dir.join("manifest.json"), &bytes)?;
+            let zip = dir.join(format!("{}.zip", month.key()));
+            write_bundle_zip(
+                &zip,
+                &dir,
+                &month.key(),
+                &bytes,
+                &manifest.files,
+                hashes.epoch,
+            )?;
+            summary.zip = Some(zip);
+            // The parts are folded into manifest.json now.
+            for part in &prev.parts {
+                let _ = std::fs::remove_file(part);
+            }
+        }
+    }
+    phases.mark("manifest+zip");
+    prune(&dir, &prev, &manifest, opts.shard);
+    summary.elapsed = start.elapsed();
+    summary.phases = phases.0;
+    Ok(summary)
+}
+
+fn scan(
+    env: &Env,
+    hashes: &EnvHashes,
+    prev: &Previous,
+    dir: &Path,
+    month: Month,
+    input: &Input,
+) -> Scanned {
+    let path = &input.path;
+    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_RECORD_BYTES as u64);
+    let bytes = match std::fs::read(path) {
+        Ok(b) if !too_big => b,
+        _ => {
+            // load_file says why, with the same message as `render` and `check`.
+            let diags = load_file(path).err().unwrap_or_default();
+            return Scanned::Failed {
+                sha256: None,
+                diags,
+            };
+        }
+    };
+    let sha256 = sha256_hex(&bytes);
+    let loaded = match load_bytes(path, &bytes) {
+        Ok(l) => l,
+        Err(diags) => {
+            // A record that does not load still counts for the month its date names, or for
+            // every month when no date can be found: a bad record is never silently skipped.
+            if sniff_month(&bytes).is_some_and(|m| m != month) {
+                return Scanned::OtherMonth;
+            }
+            return Scanned::Failed {
+                sha256: Some(sha256),
+                diags,
+            };
+        }
+    };
+    let date = loaded.record.session.date;
+    if (date.year, date.month) != (month.year, month.month) {
+        return Scanned::OtherMonth;
+    }
+    let key = hashes.record_key(&sha256);
+    if let Some(outputs) = prev.reuse_record(dir, &input.name, &key) {
+        return Scanned::Ready {
+            sha256,
+            key,
+            record: Box::new(loaded.record),
+            warnings: loaded.warnings,
+            reused: Some(outputs),
+        };
+    }
+    match documents_for(env, path) {
+        Ok((loaded, _docs)) => Scanned::Ready {
+            sha256,
+            key,
+            record: Box::new(loaded.record),
+            warnings: loaded.warnings,
+            reused: None,
+        },
+        Err(diags) => Scanned::Failed {
+            sha256: Some(sha256),
+            diags,
+        },
+    }
+}
+
+/// The `YYYY-MM` of `session.date` in a record that did not load, read from the text: the
+/// first `date:` one level under a top-level `session:`.
+pub fn sniff_month(bytes: &[u8]) -> Option<Month> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut in_session = false;
+    let mut indent: Option<usize> = None;
+    for line in text.lines() {
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let depth = line.len() - body.len();
+        if depth == 0 {
+            in_session = body.trim_end().strip_prefix("session:").is_some_and(|r| {
+                let r = r.trim_start();
+                r.is_empty() || r.starts_with('#')
+            });
+            indent = None;
+            continue;
+        }
+        if !in_session || *indent.get_or_insert(depth) != depth {
+            continue;
+        }
+        if let Some(v) = body.strip_prefix("date:") {
+            let v = v.trim().trim_matches(['"', '\'']);
+            return Month::parse(v.get(..7)?).ok();
+        }
+    }
+    None
+}
+
+/// Renders one record and writes its files; a record's failure is its diagnostics, an I/O
+/// failure stops the run.
+type Rendered = std::result::Result<Vec<FileEntry>, Vec<Diagnostic>>;
+
+fn render_one(env: &Env, dir: &Path, input: &Input) -> Result<Rendered> {
+    let outcome = render_record(env, &input.path);
+    let files = match outcome.result {
+        Ok(files) => files,
+        Err(diags) => return Ok(Err(diags)),
+    };
+    let mut entries = Vec::with_capacity(files.len());
+    for f in files {
+        let rel = format!("{}/{}.{}", input.stem, f.template, f.extension);
+        write_renamed(&dir.join(&rel), &f.bytes)?;
+        entries.push(FileEntry {
+            path: rel,
+            sha256: sha256_hex(&f.bytes),
+            size: f.bytes.len() as u64,
+        });
+    }
+    Ok(Ok(entries))
+}
+
+struct ReportOutcome {
+    key: String,
+    outputs: Vec<FileEntry>,
+    rendered: bool,
+}
+
+/// The monthly report over every record that passed the scan (a shard writes none). A
+/// record that fails later, while its PDF or DOCX is drawn, is still in it: such a failure is
+/// a defect of the tool, not of the record.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    env: &Env,
+    hashes: &EnvHashes,
+    prev: &Previous,
+    dir: &Path,
+    month: Month,
+    shard: Option<Shard>,
+    inputs: &[Input],
+    scanned: &[Scanned],
+) -> Result<Option<ReportOutcome>> {
+    if shard.is_some() {
+        return Ok(None);
+    }
+    let mut included: Vec<(&Input, &str, &Record)> = inputs
+        .iter()
+        .zip(scanned)
+        .filter_map(|(input, s)| match s {
+            Scanned::Ready { key, record, .. } => Some((input, key.as_str(), record.as_ref())),
+            _ => None,
+        })
+        .collect();
+    if included.is_empty() {
+        return Ok(None);
+    }
+    included.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    let keyed: Vec<(&str, &str)> = included
+        .iter()
+        .map(|(i, k, _)| (i.name.as_str(), *k))
+        .collect();
+    let key = hashes.report_key(month, &keyed);
+    if let Some(outputs) = prev.reuse_report(dir, &key) {
+        return Ok(Some(ReportOutcome {
+            key,
+            outputs,
+            rendered: false,
+        }));
+    }
+    let records: Vec<(String, &Record)> = included
+        .iter()
+        .map(|(i, _, r)| (i.stem.clone(), *r))
+        .collect();
+    let Some(doc) = month_report(env, month.year, month.month, &records)? else {
+        return Ok(None);
+    };
+    let ctx = RenderContext {
+        fonts: &env.fonts,
+        epoch: env.epoch,
+    };
+    let mut outputs = Vec::new();
+    for r in render::all() {
+        let bytes = r.render(&doc, &ctx)?;
+        let rel = format!("{REPORT}.{}", r.extension());
+        write_renamed(&dir.join(&rel), &bytes)?;
+        outputs.push(FileEntry {
+            path: rel,
+            sha256: sha256_hex(&bytes),
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(Some(ReportOutcome {
+        key,
+        outputs,
+        rendered: true,
+    }))
+}
+
+fn failed_entry(input: &Input, sha256: Option<String>, diags: &[Diagnostic]) -> FailedEntry {
+    FailedEntry {
+        file: input.name.clone(),
+        sha256,
+        errors: diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(ErrorEntry::from_diagnostic)
+            .collect(),
+    }
+}
+
+/// Errors first, then warnings: a clerk fixes the errors, then reads the warnings.
+fn push_diagnostics(out: &mut Vec<Diagnostic>, diags: Vec<Diagnostic>) {
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.is_error());
+    out.extend(errors);
+    out.extend(warnings);
+}
+
+/// Removes the files that earlier manifests list and this one does not (records that left
+/// the month, failed or were deleted). A shard touches only its own records' files.
+fn prune(dir: &Path, prev: &Previous, manifest: &Manifest, shard: Option<Shard>) {
+    let keep: std::collections::HashSet<&str> =
+        manifest.files.iter().map(|f| f.path.as_str()).collect();
+    for rel in &prev.known {
+        if keep.contains(rel.as_str()) {
+            continue;
+        }
+        let owner = rel.split('/').next().unwrap_or("");
+        let mine = match shard {
+            None => true,
+            // The report's files (no folder) belong to the unsharded run.
+            Some(s) => rel.contains('/') && s.owns(owner),
+        };
+        if mine {
+            remove_stale(dir, rel);
+        }
+    }
+}
+
+/// Phase durations, measured from the end of the previous phase.
+struct Phases(Vec<(&'static str, Duration)>, Instant);
+
+impl Phases {
+    fn new(start: Instant) -> Phases {
+        Phases(Vec::new(), start)
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.0.push((name, now - self.1));
+        self.1 = now;
+    }
+}
+
+/// A progress bar on stderr when asked for, otherwise nothing.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new(show: bool, len: usize, what: &'static str) -> Bar {
+        if !show {
+            return Bar(None);
+        }
+        let pb = ProgressBar::new(len as u64);
+        if let Ok(style) = ProgressStyle::with_template(
+            "{msg:>9} [{bar:40}] {pos}/{len} records  {elapsed_precise}  eta {eta}",
+        ) {
+            pb.set_style(style.progress_chars("=> "));
+        }
+        pb.set_message(what);
+        Bar(Some(pb))
+    }
+
+    fn inc(&self) {
+        if let Some(pb) = &self.0 {
+            pb.inc(1);
+        }
+    }
+
+    fn restart(&self, len: usize, what: &'static str) {
+        if let Some(pb) = &self.0 {
+            pb.set_length(len as u64);
+            pb.set_position(0);
+            pb.reset_eta();
+            pb.set_message(what);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sniff_month;
+
+    #[test]
+    fn sniffs_the_session_month_of_a_broken_record() {
+        let y = b"issuer:\n  name: X\n  date: 2021-01-01\nsession:\n  # c\n  date: 2022-11-10\n  chair:\n    date: 2020-01-01\n  bad: [\n";
+        assert_eq!(sniff_month(y).map(|m| m.key()), Some("2022-11".into()));
+        let q = b"session:\n  host: x\n  date: '2023-02-01'\n";
+        assert_eq!(sniff_month(q).map(|m| m.key()), Some("2023-02".into()));
+        assert_eq!(sniff_month(b"session: {date: 2022-11-10}\n"), None);
+        assert_eq!(sniff_month(b"\xff\xfe garbage"), None);
+    }
+}

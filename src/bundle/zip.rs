@@ -1,0 +1,121 @@
+//! `YYYY-MM.zip`: the bundle in one archive, byte-identical on every run with the same
+//! inputs. Entries are `YYYY-MM/manifest.json` first, then every file of the manifest in
+//! path order, each Deflate-compressed with the time of `SOURCE_DATE_EPOCH` (clamped to the
+//! DOS range 1980–2107), Unix permissions 0644 and no extra fields.
+//!
+//! The archive is streamed from the files on disk to a temp file next to the old one; when
+//! the result equals the zip already there, the old one is left untouched.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, System, ZipWriter};
+
+use crate::bundle::files::{hash_file, set_readable};
+use crate::bundle::manifest::FileEntry;
+use crate::error::{Error, Result};
+
+/// The Deflate level of every entry (6: zlib's default; PDFs and DOCX are compressed
+/// inside already, so higher levels buy almost nothing).
+pub const LEVEL: i64 = 6;
+
+/// A DOS date-time for `epoch` seconds since 1970 (UTC), clamped to what ZIP can store.
+pub fn dos_time(epoch: i64) -> DateTime {
+    let min = 315_532_800; // 1980-01-01T00:00:00Z
+    let max = 4_354_819_198; // 2107-12-31T23:59:58Z
+    let epoch = epoch.clamp(min, max);
+    let (days, secs) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    DateTime::from_date_and_time(
+        year as u16,
+        month as u8,
+        day as u8,
+        (secs / 3600) as u8,
+        (secs / 60 % 60) as u8,
+        (secs % 60) as u8,
+    )
+    .unwrap_or_default()
+}
+
+/// Writes `zip_path` holding `manifest` (as `<prefix>/manifest.json`) and every file of
+/// `files`, read from `dir`. Returns whether the file on disk changed.
+pub fn write_bundle_zip(
+    zip_path: &Path,
+    dir: &Path,
+    prefix: &str,
+    manifest: &[u8],
+    files: &[FileEntry],
+    epoch: i64,
+) -> Result<bool> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| Error::Io { path: p, source }
+    };
+    let zerr = |e: zip::result::ZipError| Error::Usage(format!("{}: {e}", zip_path.display()));
+    let folder = zip_path.parent().unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(".vanthu-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(io(zip_path))?;
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(LEVEL))
+        .last_modified_time(dos_time(epoch))
+        .system(System::Unix)
+        .unix_permissions(0o644)
+        .large_file(false);
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(
+        256 * 1024,
+        tmp.reopen().map_err(io(zip_path))?,
+    ));
+    zip.start_file(format!("{prefix}/manifest.json"), options)
+        .map_err(zerr)?;
+    zip.write_all(manifest).map_err(io(zip_path))?;
+    let mut sorted: Vec<&FileEntry> = files.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    for f in sorted {
+        let src = dir.join(&f.path);
+        let bytes = std::fs::read(&src).map_err(io(&src))?;
+        zip.start_file(format!("{prefix}/{}", f.path), options)
+            .map_err(zerr)?;
+        zip.write_all(&bytes).map_err(io(zip_path))?;
+    }
+    let mut out = zip.finish().map_err(zerr)?;
+    out.flush().map_err(io(zip_path))?;
+    drop(out);
+    let fresh = hash_file(tmp.path());
+    if fresh.is_some() && fresh == hash_file(zip_path) {
+        return Ok(false);
+    }
+    set_readable(tmp.as_file()).map_err(io(zip_path))?;
+    tmp.as_file().sync_all().map_err(io(zip_path))?;
+    tmp.persist(zip_path).map_err(|e| Error::Io {
+        path: zip_path.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dos_time;
+
+    #[test]
+    fn dos_times_clamp_and_convert() {
+        assert_eq!(dos_time(0), zip::DateTime::default());
+        let t = dos_time(1_668_384_000); // 2022-11-14T00:00:00Z
+        assert_eq!((t.year(), t.month(), t.day()), (2022, 11, 14));
+        assert_eq!(dos_time(i64::MAX).year(), 2107);
+    }
+}
