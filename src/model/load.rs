@@ -412,55 +412,118 @@ fn describe(file: &Path, source: &str, e: &serde_saphyr::Error, field: String) -
                 )
                 .hint("YAML indents with spaces only: replace the tab with spaces");
             }
-            let (message, hint) = syntax(&message, source, line, column);
-            plain(message, Some(hint))
+            let (message, hint, place) = syntax(&message, source, line, column);
+            match place {
+                Some(p) => at(
+                    Diagnostic::error(file, message).field(field.clone()),
+                    p,
+                )
+                .hint(hint),
+                None => plain(message, Some(hint)),
+            }
         }
     }
 }
 
 /// Plain words for the YAML scanner's messages.
-fn syntax(message: &str, source: &str, line: usize, column: usize) -> (String, String) {
+fn syntax(
+    message: &str,
+    source: &str,
+    line: usize,
+    column: usize,
+) -> (String, String, Option<(usize, usize)>) {
     let generic = "this is not valid YAML: check the quotes, brackets and indentation on this line and the one above";
+    let said = |m: &str, h: &str| (m.to_string(), h.to_string(), None);
     if message.contains("recursion limit") || message.contains("nesting limit") {
-        return (
-            format!("the record nests deeper than {MAX_DEPTH} levels; refused"),
-            "a record is plain keys, lists and text, at most four levels deep".into(),
+        return said(
+            &format!("the record nests deeper than {MAX_DEPTH} levels; refused"),
+            "a record is plain keys, lists and text, at most four levels deep",
         );
     }
+    if message.contains("unexpected character") || message.contains("control character") {
+        // The scanner names the character (`\u{f}`); find it (its reported place can be the
+        // start of the token).
+        let at_place = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .and_then(|l| l.chars().nth(column.saturating_sub(1)))
+            .filter(|c| c.is_control());
+        let named = named_char(message);
+        if let Some(c) = at_place.or(named.filter(|c| c.is_control())) {
+            let place = if at_place.is_some() {
+                None
+            } else {
+                first_char(source, c)
+            };
+            return (
+                format!("the file contains the control character U+{:04X}", c as u32),
+                "remove it; it often comes from copying text out of another program".into(),
+                place,
+            );
+        }
+    }
     if let Some(open) = unclosed_bracket(source, line) {
-        (
-            format!("a `[` or `{{` opened on line {open} is never closed ({message})"),
-            format!("close the bracket on line {open}: `[a, b]`"),
+        said(
+            &format!("a `[` or `{{` opened on line {open} is never closed ({message})"),
+            &format!("close the bracket on line {open}: `[a, b]`"),
         )
     } else if message.contains("mapping values are not allowed")
         || message.contains("illegal placement of ':'")
     {
-        (
-            format!("unexpected `:` ({message})"),
+        said(
+            &format!("unexpected `:` ({message})"),
             "a key is indented differently from the keys around it, or a value contains `: `; \
-             align the key with the keys above it, or put the value in quotes"
-                .into(),
+             align the key with the keys above it, or put the value in quotes",
         )
     } else if message.contains("unclosed quote") || message.contains("quoted scalar") {
-        (
-            "a quote is opened here and never closed".into(),
-            "close the quote at the end of the value, or remove it".into(),
+        said(
+            "a quote is opened here and never closed",
+            "close the quote at the end of the value, or remove it",
         )
-    } else if message.contains("unexpected character") || message.contains("control character") {
-        let c = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .and_then(|l| l.chars().nth(column.saturating_sub(1)));
-        match c {
-            Some(c) if c.is_control() => (
-                format!("the file contains the control character U+{:04X}", c as u32),
-                "remove it; it often comes from copying text out of another program".into(),
-            ),
-            _ => (message.to_string(), generic.into()),
-        }
+    } else if message.contains("simple key expected") {
+        said(
+            "a line of text where a key (`name:`) is expected",
+            "text that goes on from the line above must be indented more than its key \
+             (or written after `>-`); a new key needs its `:`",
+        )
+    } else if message.contains("did not find expected key")
+        || message.contains("did not find expected <document start>")
+    {
+        said(
+            "this line is not indented like the lines of its block",
+            "align it with the keys or `- ` items above it (same number of spaces)",
+        )
+    } else if message.contains("anchor or alias") {
+        said(
+            "`&` or `*` at the start of a value begins a YAML anchor or alias",
+            "records need no anchors or aliases: if the text starts with `&` or `*`, put it in quotes",
+        )
+    } else if message.contains("block scalar") {
+        said(
+            "text follows `>-` or `|` on the same line",
+            "start the text on the next line, indented under the key",
+        )
     } else {
-        (message.to_string(), generic.into())
+        said(message, generic)
     }
+}
+
+/// The character a scanner message names: `` `\u{f}' `` or `` `x' ``.
+fn named_char(message: &str) -> Option<char> {
+    let rest = &message[message.find('`')? + 1..];
+    if let Some(hex) = rest.strip_prefix("\\u{") {
+        let hex = &hex[..hex.find('}')?];
+        return u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+    }
+    rest.chars().next()
+}
+
+/// The first place of `c` in the source, 1-based.
+fn first_char(source: &str, c: char) -> Option<(usize, usize)> {
+    source
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.chars().position(|x| x == c).map(|p| (i + 1, p + 1)))
 }
 
 /// What a clerk is told for serde-saphyr's "expected …" (a list where a value is written,
@@ -633,6 +696,14 @@ mod tests {
     use super::*;
 
     const GOOD: &str = include_str!("../../input/thuan-2022-11-10.yaml");
+
+    #[test]
+    fn names_the_control_character_the_scanner_reports() {
+        assert_eq!(named_char("unexpected character: `\\u{f}'"), Some('\u{f}'));
+        assert_eq!(named_char("unexpected character: `x'"), Some('x'));
+        let d = load_str(Path::new("x.yaml"), "/&a\u{f}b: c\n").unwrap_err();
+        assert!(d[0].message.contains("U+000F"), "{}", d[0]);
+    }
 
     #[test]
     fn checked_loading_keeps_a_record_that_breaks_rules() {
