@@ -82,6 +82,15 @@ fn issue4_every_embedded_font_is_a_small_tagged_subset_not_the_whole_ttf() {
             let face = ttf_parser::Face::parse(program, 0)
                 .unwrap_or_else(|e| panic!("{doc}: {name}: not a TrueType program: {e}"));
             assert!(face.number_of_glyphs() < 400, "{doc}: {name}");
+            // Hinting is dropped (viewers draw unhinted): no programs, no control values.
+            for tag in [b"fpgm", b"prep", b"cvt "] {
+                let t = ttf_parser::Tag::from_bytes(tag);
+                assert!(
+                    face.raw_face().table(t).is_none(),
+                    "{doc}: {name} still has {}",
+                    String::from_utf8_lossy(tag)
+                );
+            }
             let (tag, base) = name
                 .split_once('+')
                 .unwrap_or_else(|| panic!("{name}: no tag"));

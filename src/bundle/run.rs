@@ -79,7 +79,9 @@ enum Scanned {
     Ready {
         sha256: String,
         key: String,
-        record: Box<Record>,
+        /// Kept for the monthly report (not in a shard run, which writes none).
+        record: Option<Box<Record>>,
+        date: String,
         warnings: Vec<Diagnostic>,
         /// Intact files of an earlier run under the same key.
         reused: Option<Vec<FileEntry>>,
@@ -99,7 +101,15 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     let scanned: Vec<Scanned> = inputs
         .par_iter()
         .map(|input| {
-            let s = scan(env, &hashes, &prev, &dir, month, input);
+            let s = scan(
+                env,
+                &hashes,
+                &prev,
+                &dir,
+                month,
+                input,
+                opts.shard.is_none(),
+            );
             bar.inc();
             s
         })
@@ -171,9 +181,10 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
             Scanned::Ready {
                 sha256,
                 key,
-                record,
+                date,
                 warnings,
                 reused,
+                ..
             } => {
                 summary.records += 1;
                 let result = match reused {
@@ -196,7 +207,7 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
                         records.push(RecordEntry {
                             file: input.name.clone(),
                             sha256,
-                            date: record.session.date.to_string(),
+                            date,
                             cache_key: key,
                             outputs: outputs.iter().map(|f| f.path.clone()).collect(),
                         });
@@ -292,6 +303,7 @@ fn scan(
     dir: &Path,
     month: Month,
     input: &Input,
+    keep_record: bool,
 ) -> Scanned {
     let path = &input.path;
     let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_RECORD_BYTES as u64);
@@ -326,11 +338,13 @@ fn scan(
         return Scanned::OtherMonth;
     }
     let key = hashes.record_key(&sha256);
+    let keep = |r: Record| keep_record.then(|| Box::new(r));
     if let Some(outputs) = prev.reuse_record(dir, &input.name, &key) {
         return Scanned::Ready {
             sha256,
             key,
-            record: Box::new(loaded.record),
+            record: keep(loaded.record),
+            date: date.to_string(),
             warnings: loaded.warnings,
             reused: Some(outputs),
         };
@@ -339,7 +353,8 @@ fn scan(
         Ok((loaded, _docs)) => Scanned::Ready {
             sha256,
             key,
-            record: Box::new(loaded.record),
+            date: loaded.record.session.date.to_string(),
+            record: keep(loaded.record),
             warnings: loaded.warnings,
             reused: None,
         },
@@ -431,7 +446,11 @@ fn report(
         .iter()
         .zip(scanned)
         .filter_map(|(input, s)| match s {
-            Scanned::Ready { key, record, .. } => Some((input, key.as_str(), record.as_ref())),
+            Scanned::Ready {
+                key,
+                record: Some(record),
+                ..
+            } => Some((input, key.as_str(), record.as_ref())),
             _ => None,
         })
         .collect();

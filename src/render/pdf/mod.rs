@@ -6,6 +6,7 @@ mod columns;
 mod elements;
 mod finish;
 pub mod lines;
+mod strip;
 mod table;
 
 use std::sync::{Arc, Mutex, OnceLock};
