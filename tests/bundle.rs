@@ -410,6 +410,16 @@ fn issue4_rerun_renders_nothing_and_changes_nothing_then_only_what_changed() {
         record_names(&manifest(&dir)),
         ["a.yaml", "b.yaml"].map(String::from).into()
     );
+
+    // Temp files an interrupted run left behind are cleared by the next one.
+    std::fs::write(dir.join("a/.vanthu-AbC123.tmp"), b"half a pdf").expect("temp");
+    std::fs::write(dir.join(".vanthu-XyZ789.tmp"), b"half a zip").expect("temp");
+    ok(&bundle(&args, tmp.path()));
+    assert!(
+        tree(&dir).iter().all(|f| !f.contains(".vanthu-")),
+        "{:?}",
+        tree(&dir)
+    );
 }
 
 #[test]

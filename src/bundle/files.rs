@@ -126,3 +126,17 @@ pub fn remove_stale(root: &Path, rel: &str) {
         }
     }
 }
+
+/// Removes the temp files (`.vanthu-*.tmp`) an interrupted run left in `dir`.
+pub fn remove_leftover_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".vanthu-") && name.ends_with(".tmp") && e.path().is_file() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}

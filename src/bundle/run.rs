@@ -18,7 +18,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::bundle::cache::{EnvHashes, Previous};
-use crate::bundle::files::{remove_stale, sha256_hex, sync_dir, write_renamed};
+use crate::bundle::files::{
+    remove_leftover_temps, remove_stale, sha256_hex, sync_dir, write_renamed,
+};
 use crate::bundle::manifest::{
     ErrorEntry, FailedEntry, FileEntry, Manifest, RecordEntry, ReportEntry, ShardInfo, FORMAT,
 };
@@ -537,6 +539,19 @@ fn prune(dir: &Path, prev: &Previous, manifest: &Manifest, shard: Option<Shard>)
             remove_stale(dir, rel);
         }
     }
+    // Temp files of an interrupted run: in this run's record folders (no other run writes
+    // there), and at the top only when not a shard (shards share the top folder).
+    let folders: std::collections::BTreeSet<&str> = manifest
+        .files
+        .iter()
+        .filter_map(|f| f.path.split_once('/').map(|(d, _)| d))
+        .collect();
+    for folder in folders {
+        remove_leftover_temps(&dir.join(folder));
+    }
+    if shard.is_none() {
+        remove_leftover_temps(dir);
+    }
 }
 
 /// Phase durations, measured from the end of the previous phase.
@@ -563,9 +578,9 @@ impl Bar {
             return Bar(None);
         }
         let pb = ProgressBar::new(len as u64);
-        if let Ok(style) = ProgressStyle::with_template(
-            "{msg:>9} [{bar:40}] {pos}/{len} records  {elapsed_precise}  eta {eta}",
-        ) {
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg:>9} [{wide_bar}] {pos}/{len} records, eta {eta}")
+        {
             pb.set_style(style.progress_chars("=> "));
         }
         pb.set_message(what);
