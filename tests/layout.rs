@@ -144,3 +144,30 @@ fn issue3_dates_pad_days_and_only_months_one_and_two() {
         "An Phú, ngày 7 tháng 03 năm 2023"
     ));
 }
+
+#[test]
+fn issue3_party_documents_before_hd36_get_a_warning_not_an_error() {
+    // §10.41: a Party document dated before 2018-04-03 is flagged, and still renders.
+    let dir = tempfile::tempdir().unwrap();
+    let rec = std::fs::read_to_string(reference_record())
+        .unwrap()
+        .replace("date: 2022-11-10", "date: 2017-11-10")
+        .replace("date: 2022-11-14", "date: 2017-11-14");
+    let path = dir.path().join("old.yaml");
+    std::fs::write(&path, rec).unwrap();
+    let o = bin()
+        .arg("render")
+        .arg(&path)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("36-HD/VPTW"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("old.yaml:"), "{stderr}");
+    assert!(dir.path().join("out/old/thong-bao-ket-luan.pdf").is_file());
+}
