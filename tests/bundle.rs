@@ -502,6 +502,18 @@ fn issue4_a_bad_record_is_reported_the_rest_renders_and_nothing_partial_remains(
         .collect();
     assert_eq!(names.len(), 1 + 8 + 2, "{names:?}");
     assert!(names.iter().all(|n| !n.contains("bad-")));
+    // The report summarises the good records only: the record with the unknown template
+    // (20/11) loaded, so the report went ahead with it, then was rendered again without it.
+    let report = normalise(&pdf::body_lines(&pdf::read(&dir.join("bao-cao-thang.pdf"))).join("\n"));
+    assert!(
+        report.contains("03/11/2022") && report.contains("04/11/2022"),
+        "{report}"
+    );
+    assert!(!report.contains("20/11/2022"), "{report}");
+    assert_eq!(
+        m["report"]["outputs"],
+        serde_json::json!(["bao-cao-thang.pdf", "bao-cao-thang.docx"])
+    );
 
     // Once it is fixed, a rerun renders just that record and exits 0.
     std::fs::write(input.join("bad-date.yaml"), record_on("2022-11-30", 1)).expect("fix");

@@ -1,16 +1,19 @@
-//! Running a bundle: load and check every input in parallel, keep the month's records, reuse
-//! what an earlier run left, render the rest (writing each record's files as soon as they
-//! are rendered, so only hashes and sizes stay in memory) while the monthly report renders
+//! Running a bundle: load every input in parallel, keep the month's records, reuse what an
+//! earlier run left, render the rest (writing each record's files as soon as they are
+//! rendered, so only hashes and sizes stay in memory) while the monthly report renders
 //! alongside, then write the manifest and the zip.
 //!
 //! Three passes, each parallel across records with rayon:
-//! 1. *scan*: read, hash, load; drop other months; reuse intact outputs under the same cache
-//!    key; check the rest fully (templates, glyphs) so the report knows which records it
-//!    summarises before any PDF is drawn;
-//! 2. *render*: the records left, and the report on another core;
+//! 1. *scan*: read, hash, load and validate; drop other months; reuse intact outputs under
+//!    the same cache key;
+//! 2. *render*: the records left, and the report on another core over every record that
+//!    loaded. A record that fails while rendering (an unknown template, a missing field, a
+//!    character the fonts lack) is taken out and the report rendered again, so the report
+//!    always summarises exactly the records in the bundle;
 //! 3. *finish*: one filesystem sync, then the manifest, the zip, and removal of files that
 //!    earlier runs wrote and the bundle no longer holds.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -32,7 +35,7 @@ use crate::error::{Error, Result};
 use crate::model::load::{load_bytes, load_file, MAX_RECORD_BYTES};
 use crate::model::Record;
 use crate::output::write_atomic;
-use crate::pipeline::{documents_for, render_record};
+use crate::pipeline::render_record;
 use crate::render::{self, RenderContext};
 use crate::report::{month_report, TEMPLATE as REPORT};
 
@@ -103,15 +106,7 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     let scanned: Vec<Scanned> = inputs
         .par_iter()
         .map(|input| {
-            let s = scan(
-                env,
-                &hashes,
-                &prev,
-                &dir,
-                month,
-                input,
-                opts.shard.is_none(),
-            );
+            let s = scan(&hashes, &prev, &dir, month, input, opts.shard.is_none());
             bar.inc();
             s
         })
@@ -124,10 +119,18 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     let mut phases = Phases::new(start);
     phases.mark("check");
     bar.restart(pending.len(), "rendering");
-    let (report, rendered) = rayon::join(
+    let no_exclusions = HashSet::new();
+    let (report_try, rendered) = rayon::join(
         || {
             report(
-                env, &hashes, &prev, &dir, month, opts.shard, &inputs, &scanned,
+                env,
+                &hashes,
+                &prev,
+                &dir,
+                (month, opts.shard),
+                &inputs,
+                &scanned,
+                &no_exclusions,
             )
         },
         || {
@@ -143,7 +146,30 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     );
     phases.mark("render");
     let rendered = rendered?;
-    let report = report?;
+    // The report went ahead with every record that loaded; a record that failed later (an
+    // unknown template, a missing field, a character the fonts lack) is taken out again.
+    let failed_late: HashSet<usize> = rendered
+        .iter()
+        .filter(|(_, r)| r.is_err())
+        .map(|(i, _)| *i)
+        .collect();
+    let report: Option<ReportOutcome> = match report_try {
+        Ok(r) if failed_late.is_empty() => r,
+        Err(e) if failed_late.is_empty() => return Err(e),
+        _ => report(
+            env,
+            &hashes,
+            &prev,
+            &dir,
+            (month, opts.shard),
+            &inputs,
+            &scanned,
+            &failed_late,
+        )?,
+    };
+    if let Some(r) = &report {
+        r.write(&dir)?;
+    }
     bar.finish();
 
     // Pass 3: finish.
@@ -218,7 +244,11 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
                     }
                     Err(mut diags) => {
                         summary.failed += 1;
-                        diags.extend(warnings);
+                        for w in warnings {
+                            if !diags.contains(&w) {
+                                diags.push(w);
+                            }
+                        }
                         failed.push(failed_entry(input, Some(sha256), &diags));
                         push_diagnostics(&mut summary.diagnostics, diags);
                     }
@@ -227,7 +257,7 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
         }
     }
     let report_entry = report.map(|r| {
-        if r.rendered {
+        if r.bytes.is_some() {
             summary.documents_rendered += r.outputs.len();
         }
         files.extend(r.outputs.iter().cloned());
@@ -299,7 +329,6 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
 }
 
 fn scan(
-    env: &Env,
     hashes: &EnvHashes,
     prev: &Previous,
     dir: &Path,
@@ -340,30 +369,15 @@ fn scan(
         return Scanned::OtherMonth;
     }
     let key = hashes.record_key(&sha256);
-    let keep = |r: Record| keep_record.then(|| Box::new(r));
-    if let Some(outputs) = prev.reuse_record(dir, &input.name, &key) {
-        return Scanned::Ready {
-            sha256,
-            key,
-            record: keep(loaded.record),
-            date: date.to_string(),
-            warnings: loaded.warnings,
-            reused: Some(outputs),
-        };
-    }
-    match documents_for(env, path) {
-        Ok((loaded, _docs)) => Scanned::Ready {
-            sha256,
-            key,
-            date: loaded.record.session.date.to_string(),
-            record: keep(loaded.record),
-            warnings: loaded.warnings,
-            reused: None,
-        },
-        Err(diags) => Scanned::Failed {
-            sha256: Some(sha256),
-            diags,
-        },
+    // Templates, fields and glyphs are checked when the record renders.
+    let reused = prev.reuse_record(dir, &input.name, &key);
+    Scanned::Ready {
+        sha256,
+        key,
+        record: keep_record.then(|| Box::new(loaded.record)),
+        date: date.to_string(),
+        warnings: loaded.warnings,
+        reused,
     }
 }
 
@@ -424,22 +438,31 @@ fn render_one(env: &Env, dir: &Path, input: &Input) -> Result<Rendered> {
 struct ReportOutcome {
     key: String,
     outputs: Vec<FileEntry>,
-    rendered: bool,
+    /// The files' bytes when rendered now (not reused), written once the report is final.
+    bytes: Option<Vec<Vec<u8>>>,
 }
 
-/// The monthly report over every record that passed the scan (a shard writes none). A
-/// record that fails later, while its PDF or DOCX is drawn, is still in it: such a failure is
-/// a defect of the tool, not of the record.
+impl ReportOutcome {
+    fn write(&self, dir: &Path) -> Result<()> {
+        for (f, bytes) in self.outputs.iter().zip(self.bytes.iter().flatten()) {
+            write_renamed(&dir.join(&f.path), bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// The monthly report over every record that loaded, but those in `exclude` (a shard writes
+/// none).
 #[allow(clippy::too_many_arguments)]
 fn report(
     env: &Env,
     hashes: &EnvHashes,
     prev: &Previous,
     dir: &Path,
-    month: Month,
-    shard: Option<Shard>,
+    (month, shard): (Month, Option<Shard>),
     inputs: &[Input],
     scanned: &[Scanned],
+    exclude: &HashSet<usize>,
 ) -> Result<Option<ReportOutcome>> {
     if shard.is_some() {
         return Ok(None);
@@ -447,7 +470,9 @@ fn report(
     let mut included: Vec<(&Input, &str, &Record)> = inputs
         .iter()
         .zip(scanned)
-        .filter_map(|(input, s)| match s {
+        .enumerate()
+        .filter(|(i, _)| !exclude.contains(i))
+        .filter_map(|(_, (input, s))| match s {
             Scanned::Ready {
                 key,
                 record: Some(record),
@@ -469,7 +494,7 @@ fn report(
         return Ok(Some(ReportOutcome {
             key,
             outputs,
-            rendered: false,
+            bytes: None,
         }));
     }
     let records: Vec<(String, &Record)> = included
@@ -484,20 +509,20 @@ fn report(
         epoch: env.epoch,
     };
     let mut outputs = Vec::new();
+    let mut all = Vec::new();
     for r in render::all() {
         let bytes = r.render(&doc, &ctx)?;
-        let rel = format!("{REPORT}.{}", r.extension());
-        write_renamed(&dir.join(&rel), &bytes)?;
         outputs.push(FileEntry {
-            path: rel,
+            path: format!("{REPORT}.{}", r.extension()),
             sha256: sha256_hex(&bytes),
             size: bytes.len() as u64,
         });
+        all.push(bytes);
     }
     Ok(Some(ReportOutcome {
         key,
         outputs,
-        rendered: true,
+        bytes: Some(all),
     }))
 }
 
