@@ -10,7 +10,7 @@ use crate::doc::assemble::{assemble, AssemblyInput};
 use crate::doc::Document;
 use crate::env::Env;
 use crate::model::locate::locate;
-use crate::model::{load_file, Loaded};
+use crate::model::Loaded;
 use crate::render::{self, RenderContext};
 
 /// One rendered file: `<template>.<ext>`.
@@ -28,8 +28,8 @@ pub struct RecordOutcome {
 
 /// Loads and checks a record and builds its documents, without rendering bytes.
 pub fn documents_for(env: &Env, file: &Path) -> Result<(Loaded, Vec<Document>), Vec<Diagnostic>> {
-    let loaded = load_file(file)?;
-    let mut diags = Vec::new();
+    // Rule errors do not hide font and template errors: every problem of the file is told.
+    let (loaded, mut diags) = crate::model::load::load_file_checked(file)?;
     check_glyphs(env, &loaded, &mut diags);
     let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
     let mut docs = Vec::new();
@@ -156,7 +156,7 @@ fn check_glyphs(env: &Env, loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
     collect_strings(&data, String::new(), &mut strings);
     for (path, s) in strings {
         if let Some(c) = env.fonts.first_missing(&s) {
-            let (line, col) = locate(&loaded.source, &path);
+            let (line, col) = crate::model::locate::locate_char(&loaded.source, &path, c);
             diags.push(
                 Diagnostic::error(
                     &loaded.path,

@@ -479,3 +479,19 @@ fn issue5_missing_path_is_a_usage_error() {
     let o = vanthu(&root(), &["check", "tests/fixtures/bad/no-such-file.yaml"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn issue5_a_rule_error_does_not_hide_a_glyph_error_in_the_same_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rec = std::fs::read_to_string(good_record())
+        .expect("sample")
+        .replace("T/L BAN THƯỜNG VỤ", "TL. BAN THƯỜNG VỤ")
+        .replace("name: Nguyễn Tăng", "name: Nguyễn Tăng 🎉");
+    let path = dir.path().join("two-problems.yaml");
+    std::fs::write(&path, rec).expect("write");
+    let o = vanthu(dir.path(), &["check", "two-problems.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("U+1F389"), "{err}");
+    assert!(err.contains("TL. BAN THƯỜNG VỤ"), "{err}");
+}
