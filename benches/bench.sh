@@ -80,6 +80,14 @@ for N in "${NS[@]}"; do
     "$(calc "$docs/$wall")" "$(calc "$wall*1000/$docs")" "$(calc "($user+$sys)*1000/$docs")" \
     "$(calc "$rss_kb/1024")" "$(calc "$t1-$t0")" "$phases"
   echo "$N $(calc "$docs/$wall")" >>"$WORK/rates"
+  if [ "$N" = "${BENCH_RSS_N:-}" ]; then
+    # The same records through the streaming record pipeline alone: --shard 1/1 renders
+    # every record and writes no report, which is built in memory from the whole month.
+    /usr/bin/time -v "$BIN" bundle "$IN" --month "$MONTH" --out "$WORK/shard-$N" --shard 1/1 \
+      "${JOBS[@]}" 2>"$WORK/time-shard-$N.txt"
+    echo "        records only (--shard 1/1, no monthly report): wall $(wall_secs "$(field 'Elapsed (wall clock)' "$WORK/time-shard-$N.txt")") s, peak RSS $(calc "$(field 'Maximum resident set size' "$WORK/time-shard-$N.txt")//1024") MB"
+    rm -rf "$WORK/shard-$N"
+  fi
   [ -n "${BENCH_KEEP:-}" ] || rm -rf "$IN" "$OUT"
 done
 echo

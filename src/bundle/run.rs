@@ -28,7 +28,7 @@ use crate::bundle::manifest::{
     ErrorEntry, FailedEntry, FileEntry, Manifest, RecordEntry, ReportEntry, ShardInfo, FORMAT,
 };
 use crate::bundle::plan::{self, Input, Month, Shard};
-use crate::bundle::zip::write_bundle_zip;
+use crate::bundle::zip;
 use crate::diag::Diagnostic;
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -304,16 +304,19 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
             write_atomic(&dir.join(shard.part_name()), &bytes)?;
         }
         None => {
-            write_atomic(&dir.join("manifest.json"), &bytes)?;
+            let changed = write_atomic(&dir.join("manifest.json"), &bytes)?;
             let zip = dir.join(format!("{}.zip", month.key()));
-            write_bundle_zip(
-                &zip,
-                &dir,
-                &month.key(),
-                &bytes,
-                &manifest.files,
-                hashes.epoch,
-            )?;
+            // Same manifest, same files (their hashes are in it): the same zip, if intact.
+            if changed || !zip::intact(&zip) {
+                zip::write_bundle_zip(
+                    &zip,
+                    &dir,
+                    &month.key(),
+                    &bytes,
+                    &manifest.files,
+                    hashes.epoch,
+                )?;
+            }
             summary.zip = Some(zip);
             // The parts are folded into manifest.json now.
             for part in &prev.parts {
