@@ -2,12 +2,11 @@
 //! one page. With `align_last`, the last block of each column starts on a shared row.
 
 use genpdfi::error::Error as GenError;
-use genpdfi::render::Area;
-use genpdfi::style::Style;
-use genpdfi::{Context, Element, RenderResult, Size};
+use genpdfi::{RenderResult, Size};
 
 use crate::doc::model::{Block, Columns, Mm};
 use crate::fonts::FontBook;
+use crate::render::pdf::canvas::{Canvas, Frame};
 use crate::render::pdf::elements::{draw_rule, pt, rule_height, ParaElement};
 
 enum Cell {
@@ -98,14 +97,9 @@ impl ColumnsElement {
     }
 }
 
-impl Element for ColumnsElement {
-    fn render(
-        &mut self,
-        ctx: &Context,
-        area: Area<'_>,
-        _style: Style,
-    ) -> Result<RenderResult, GenError> {
-        let avail: f32 = area.size().height.into();
+impl ColumnsElement {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame<'_>) -> Result<RenderResult, GenError> {
+        let avail = frame.height();
         let height = self.height();
         let at_top = avail >= self.page_height - 0.01;
         if height > avail + 0.01 && !at_top {
@@ -124,17 +118,16 @@ impl Element for ColumnsElement {
                 let top = top + self.space_before;
                 match cell {
                     Cell::Para(p) => {
-                        p.draw_all(ctx, &area, x0, top)?;
+                        p.draw_all(cx, &frame, x0, top)?;
                     }
                     Cell::Rule(r) => {
-                        draw_rule(&area, r, x0, width, top);
+                        draw_rule(&frame, r, x0, width, top);
                     }
                 }
             }
         }
-        let width: f32 = area.size().width.into();
         Ok(RenderResult {
-            size: Size::new(width, height.min(avail)),
+            size: Size::new(frame.width(), height.min(avail)),
             has_more: false,
         })
     }

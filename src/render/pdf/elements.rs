@@ -1,14 +1,15 @@
-//! genpdf(i) elements for the document model: a justified paragraph that splits across
-//! pages with widow/orphan and keep-with-next control, a centred rule, a two-column block
-//! that is never split, and the page decorator (margins, page numbers from page 2).
+//! The elements of the document model, drawn page by page: a justified paragraph that splits
+//! across pages with widow/orphan and keep-with-next control, a centred rule, and the page
+//! decorator (margins, page numbers from page 2). Text goes through [`Canvas`], rules through
+//! genpdf's area.
 
 use genpdfi::error::Error as GenError;
-use genpdfi::render::Area;
 use genpdfi::style::{LineStyle as GenLine, Style};
-use genpdfi::{Context, Element, Mm as GMm, PageDecorator, Position, RenderResult, Size};
+use genpdfi::{Position, RenderResult, Size};
 
 use crate::doc::model::{Mm, PageSetup, Paragraph, Rule};
 use crate::fonts::{FontBook, MM_PER_PT};
+use crate::render::pdf::canvas::{Canvas, Frame, Run};
 use crate::render::pdf::lines::{break_lines, Line};
 
 const EPS: Mm = 0.01;
@@ -33,10 +34,10 @@ fn style_for(size: f32, bold: bool, italic: bool) -> Style {
     s
 }
 
-/// Draws one laid-out line whose box starts at `top` (relative to `area`).
+/// Draws one laid-out line whose box starts at `top` (relative to `frame`).
 fn draw_line(
-    ctx: &Context,
-    area: &Area<'_>,
+    cx: &Canvas<'_>,
+    frame: &Frame<'_>,
     line: &Line,
     p: &Paragraph,
     x0: Mm,
@@ -44,13 +45,12 @@ fn draw_line(
 ) -> Result<(), GenError> {
     let baseline = top + baseline_in_line(p.line_pitch_pt, p.size_pt);
     let xs = line.word_positions(p.align);
-    let mut unbounded = area.clone();
-    unbounded.set_height(GMm::from(10_000.0));
+    let unbounded = frame.unbounded();
     // Underlines run continuously across the spaces between underlined words.
     let mut underline: Option<(Mm, Mm)> = None;
     let underline_y = baseline + pt(p.size_pt * 0.1);
     let draw_underline = |span: (Mm, Mm)| {
-        unbounded.draw_line(
+        unbounded.area.draw_line(
             vec![
                 Position::new(span.0, underline_y),
                 Position::new(span.1, underline_y),
@@ -58,25 +58,17 @@ fn draw_line(
             GenLine::new().with_thickness(pt(0.6)),
         );
     };
-    for (word, x) in line.words.iter().zip(xs) {
+    let mut runs = Vec::new();
+    for (i, (word, x)) in line.words.iter().zip(xs).enumerate() {
         let mut x = x0 + x;
-        for piece in &word.pieces {
-            let style = style_for(p.size_pt, piece.bold, piece.italic);
-            let ascent: f32 = style.metrics(&ctx.font_cache).ascent.into();
-            // genpdf moves the pen left by the first glyph's side bearing; put the glyph
-            // origin where Word and LibreOffice put it.
-            let lsb: f32 = piece
-                .text
-                .chars()
-                .next()
-                .map(|c| style.char_left_side_bearing(&ctx.font_cache, c).into())
-                .unwrap_or(0.0);
-            unbounded.print_str(
-                &ctx.font_cache,
-                Position::new(x + lsb, baseline - ascent),
-                style,
-                &piece.text,
-            )?;
+        for (j, piece) in word.pieces.iter().enumerate() {
+            // The glyph origin where Word and LibreOffice put it.
+            runs.push(Run {
+                x: frame.x + x,
+                text: &piece.text,
+                style: style_for(p.size_pt, piece.bold, piece.italic),
+                space_before: i > 0 && j == 0,
+            });
             underline = match (piece.underline, underline) {
                 (true, Some((start, _))) => Some((start, x + piece.width)),
                 (true, None) => Some((x, x + piece.width)),
@@ -89,6 +81,7 @@ fn draw_line(
             x += piece.width;
         }
     }
+    cx.line(frame.y + baseline, &runs);
     if let Some(span) = underline {
         draw_underline(span);
     }
@@ -136,14 +129,14 @@ impl ParaElement {
     /// Draws every line at `x0`, starting at `top`; returns the height used.
     pub fn draw_all(
         &self,
-        ctx: &Context,
-        area: &Area<'_>,
+        cx: &Canvas<'_>,
+        frame: &Frame<'_>,
         x0: Mm,
         top: Mm,
     ) -> Result<Mm, GenError> {
         let mut y = top + pt(self.para.space_before_pt);
         for line in &self.lines {
-            draw_line(ctx, area, line, &self.para, x0, y)?;
+            draw_line(cx, frame, line, &self.para, x0, y)?;
             y += self.pitch();
         }
         Ok(y + pt(self.para.space_after_pt) - top)
@@ -186,14 +179,9 @@ impl ParaElement {
     }
 }
 
-impl Element for ParaElement {
-    fn render(
-        &mut self,
-        ctx: &Context,
-        area: Area<'_>,
-        _style: Style,
-    ) -> Result<RenderResult, GenError> {
-        let avail: f32 = area.size().height.into();
+impl ParaElement {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame<'_>) -> Result<RenderResult, GenError> {
+        let avail = frame.height();
         let at_top = avail >= self.page_height - EPS;
         let n = self.lines_to_place(avail, at_top);
         let mut result = RenderResult::default();
@@ -207,7 +195,7 @@ impl Element for ParaElement {
             0.0
         };
         for line in &self.lines[self.next..self.next + n] {
-            draw_line(ctx, &area, line, &self.para, 0.0, y)?;
+            draw_line(cx, &frame, line, &self.para, 0.0, y)?;
             y += self.pitch();
         }
         self.next += n;
@@ -215,17 +203,16 @@ impl Element for ParaElement {
         if !result.has_more {
             y += pt(self.para.space_after_pt);
         }
-        let width: f32 = area.size().width.into();
-        result.size = Size::new(width, y.min(avail));
+        result.size = Size::new(frame.width(), y.min(avail));
         Ok(result)
     }
 }
 
 /// Draws a centred rule of `rule.length` inside a column `width` wide; returns its height.
-pub fn draw_rule(area: &Area<'_>, rule: &Rule, x0: Mm, width: Mm, top: Mm) -> Mm {
+pub fn draw_rule(frame: &Frame<'_>, rule: &Rule, x0: Mm, width: Mm, top: Mm) -> Mm {
     let y = top + pt(rule.space_before_pt + rule.thickness_pt / 2.0);
     let x = x0 + ((width - rule.length) / 2.0).max(0.0);
-    area.draw_line(
+    frame.area.draw_line(
         vec![
             Position::new(x, y),
             Position::new(x + rule.length.min(width), y),
@@ -244,23 +231,18 @@ pub struct RuleElement {
     pub rule: Rule,
 }
 
-impl Element for RuleElement {
-    fn render(
-        &mut self,
-        _ctx: &Context,
-        area: Area<'_>,
-        _style: Style,
-    ) -> Result<RenderResult, GenError> {
-        let width: f32 = area.size().width.into();
+impl RuleElement {
+    pub fn render(&mut self, frame: Frame<'_>) -> Result<RenderResult, GenError> {
+        let width = frame.width();
         let h = rule_height(&self.rule);
-        let avail: f32 = area.size().height.into();
+        let avail = frame.height();
         if h > avail {
             return Ok(RenderResult {
                 size: Size::new(0, 0),
                 has_more: true,
             });
         }
-        draw_rule(&area, &self.rule, 0.0, width, 0.0);
+        draw_rule(&frame, &self.rule, 0.0, width, 0.0);
         Ok(RenderResult {
             size: Size::new(width, h),
             has_more: false,
@@ -280,37 +262,48 @@ impl PageNumbers {
     }
 }
 
-impl PageDecorator for PageNumbers {
-    fn decorate_page<'a>(
+impl PageNumbers {
+    /// Draws the page's number (from page 2) on the full-page `frame` and returns the text
+    /// block inside the margins.
+    pub fn decorate<'a>(
         &mut self,
-        ctx: &Context,
-        mut area: Area<'a>,
-        _style: Style,
-    ) -> Result<Area<'a>, GenError> {
+        cx: &Canvas<'_>,
+        mut frame: Frame<'a>,
+    ) -> Result<Frame<'a>, GenError> {
         self.page += 1;
         let s = &self.setup;
         if self.page >= 2 {
             let text = self.page.to_string();
             let style = style_for(s.page_number.size_pt, false, false);
-            let w: f32 = style.str_width(&ctx.font_cache, &text).into();
+            let w: f32 = style.str_width(cx.font_cache, &text).into();
             let x = s.margin_left + (s.text_width() - w) / 2.0;
             let size = s.page_number.size_pt;
-            let ascent: f32 = style.metrics(&ctx.font_cache).ascent.into();
             let baseline =
                 s.page_number.from_top + baseline_in_line(crate::profile::single_pitch(size), size);
-            area.print_str(
-                &ctx.font_cache,
-                Position::new(x, baseline - ascent),
-                style,
-                text,
-            )?;
+            // As genpdf placed it: the pen back by the first digit's side bearing.
+            let lsb: f32 = text
+                .chars()
+                .next()
+                .map(|c| style.char_left_side_bearing(cx.font_cache, c).into())
+                .unwrap_or(0.0);
+            cx.line(
+                frame.y + baseline,
+                &[Run {
+                    x: frame.x + x - lsb,
+                    text: &text,
+                    style,
+                    space_before: false,
+                }],
+            );
         }
-        area.add_margins(genpdfi::Margins::trbl(
+        frame.area.add_margins(genpdfi::Margins::trbl(
             s.margin_top,
             s.margin_right,
             s.margin_bottom,
             s.margin_left,
         ));
-        Ok(area)
+        frame.x += s.margin_left;
+        frame.y += s.margin_top;
+        Ok(frame)
     }
 }

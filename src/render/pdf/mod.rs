@@ -1,7 +1,12 @@
-//! The PDF renderer, on genpdfi (the maintained fork of genpdf) with printpdf's font
+//! The PDF renderer, on genpdfi (the maintained fork of genpdf) and printpdf with its font
 //! subsetting, followed by a finishing pass that gives fonts their real names, writes
 //! correct metadata and makes the bytes reproducible.
+//!
+//! Pages are laid out here, as genpdf's `Document::render` and `LinearLayout` would (the same
+//! loop, the same decisions), so that text can be drawn a line at a time ([`canvas`]) rather
+//! than through genpdf's per-word text objects.
 
+mod canvas;
 mod columns;
 mod elements;
 mod finish;
@@ -11,12 +16,14 @@ mod table;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
-use genpdfi::fonts::{FontData, FontFamily};
+use genpdfi::fonts::{FontCache, FontData, FontFamily};
+use genpdfi::{RenderResult, Size};
 
 use crate::doc::model::{Block, Document};
 use crate::error::{Error, Result};
 use crate::fonts::{Face, FontBook};
 use crate::render::{RenderContext, Renderer};
+use canvas::{Canvas, Frame, WidthTable};
 use columns::ColumnsElement;
 use elements::{rule_height, PageNumbers, ParaElement, RuleElement};
 use table::TableElement;
@@ -29,19 +36,88 @@ impl Renderer for PdfRenderer {
     }
 
     fn render(&self, doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
+        let gen = |e: genpdfi::error::Error| Error::Pdf(e.to_string());
         let family = genpdf_family(ctx.fonts)?;
-        let mut pdf = genpdfi::Document::new(family);
-        pdf.set_minimal_conformance();
-        pdf.set_paper_size(genpdfi::Size::new(doc.page.width, doc.page.height));
-        pdf.set_page_decorator(PageNumbers::new(doc.page.clone()));
-        for element in elements(doc, ctx.fonts) {
-            pdf.push(element);
+        let paper = Size::new(doc.page.width, doc.page.height);
+        let mut renderer = genpdfi::render::Renderer::new(paper, "")
+            .map_err(gen)?
+            .with_conformance(printpdf::PdfConformance::Custom(
+                printpdf::CustomPdfConformance {
+                    requires_icc_profile: false,
+                    requires_xmp_metadata: false,
+                    ..Default::default()
+                },
+            ));
+        let mut fonts = FontCache::new(family);
+        fonts.load_pdf_fonts(&renderer).map_err(gen)?;
+        let widths = width_table(ctx.fonts);
+        let mut decorator = PageNumbers::new(doc.page.clone());
+        let mut flow = elements(doc, ctx.fonts);
+        let mut next = 0;
+        loop {
+            let page = renderer.last_page();
+            let layer = page.last_layer();
+            let cx = Canvas::new(&fonts, layer.layer().clone(), doc.page.height, &widths);
+            let full = Frame {
+                area: layer.area(),
+                x: 0.0,
+                y: 0.0,
+            };
+            let frame = decorator.decorate(&cx, full).map_err(gen)?;
+            let result = layout_page(&cx, frame, &mut flow, &mut next).map_err(gen)?;
+            if !result.has_more {
+                break;
+            }
+            if result.size == Size::new(0, 0) {
+                return Err(Error::Pdf("could not fit an element on a new page".into()));
+            }
+            renderer.add_page(paper);
         }
         let mut raw = Vec::with_capacity(64 * 1024);
-        pdf.render(&mut raw)
-            .map_err(|e| Error::Pdf(e.to_string()))?;
+        renderer.write(&mut raw).map_err(gen)?;
         finish::finish(&raw, doc, ctx)
     }
+}
+
+/// The blocks from `next` on, one below the other on this page (genpdf's vertical
+/// `LinearLayout`): stops at the first block that continues on the next page.
+fn layout_page(
+    cx: &Canvas<'_>,
+    mut frame: Frame<'_>,
+    flow: &mut [Flow],
+    next: &mut usize,
+) -> std::result::Result<RenderResult, genpdfi::error::Error> {
+    let mut result = RenderResult::default();
+    while frame.height() > 0.0 && *next < flow.len() {
+        let r = flow[*next].render(cx, frame.clone())?;
+        frame.offset(r.size.height.into());
+        result.size = result.size.stack_vertical(r.size);
+        if r.has_more {
+            result.has_more = true;
+            return Ok(result);
+        }
+        *next += 1;
+    }
+    result.has_more = *next < flow.len();
+    Ok(result)
+}
+
+/// Glyph advances per font book, computed once (like the genpdf families).
+fn width_table(fonts: &FontBook) -> Arc<WidthTable> {
+    type Cache = Mutex<Vec<(usize, Arc<WidthTable>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key = fonts.face(Face::Regular).data.as_ptr() as usize;
+    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
+    if let Ok(guard) = cache.lock() {
+        if let Some((_, t)) = guard.iter().find(|(k, _)| *k == key) {
+            return Arc::clone(t);
+        }
+    }
+    let table = Arc::new(WidthTable::new(fonts));
+    if let Ok(mut guard) = cache.lock() {
+        guard.push((key, Arc::clone(&table)));
+    }
+    table
 }
 
 enum Flow {
@@ -52,6 +128,19 @@ enum Flow {
 }
 
 impl Flow {
+    fn render(
+        &mut self,
+        cx: &Canvas<'_>,
+        frame: Frame<'_>,
+    ) -> std::result::Result<RenderResult, genpdfi::error::Error> {
+        match self {
+            Flow::Para(p) => p.render(cx, frame),
+            Flow::Rule(r) => r.render(frame),
+            Flow::Columns(c) => c.render(cx, frame),
+            Flow::Table(t) => t.render(cx, frame),
+        }
+    }
+
     fn start_height(&self) -> f32 {
         match self {
             Flow::Para(p) => p.min_start_height(),
@@ -62,8 +151,8 @@ impl Flow {
     }
 }
 
-/// The document's blocks as genpdf elements, with keep-with-next reservations resolved.
-fn elements(doc: &Document, fonts: &FontBook) -> Vec<Box<dyn genpdfi::Element>> {
+/// The document's blocks as elements, with keep-with-next reservations resolved.
+fn elements(doc: &Document, fonts: &FontBook) -> Vec<Flow> {
     // The text width as the DOCX has it: paper and margins each on the twip grid.
     let p = &doc.page;
     let width =
@@ -87,16 +176,7 @@ fn elements(doc: &Document, fonts: &FontBook) -> Vec<Box<dyn genpdfi::Element>> 
             }
         }
     }
-    flow.into_iter()
-        .map(|f| -> Box<dyn genpdfi::Element> {
-            match f {
-                Flow::Para(p) => Box::new(p),
-                Flow::Rule(r) => Box::new(r),
-                Flow::Columns(c) => Box::new(c),
-                Flow::Table(t) => Box::new(t),
-            }
-        })
-        .collect()
+    flow
 }
 
 /// genpdf font families are parsed once per font book and then cloned (cheap: shared data).

@@ -2,12 +2,12 @@
 //! header row is repeated at the top of every page the table continues on.
 
 use genpdfi::error::Error as GenError;
-use genpdfi::render::Area;
-use genpdfi::style::{LineStyle as GenLine, Style};
-use genpdfi::{Context, Element, Position, RenderResult, Size};
+use genpdfi::style::LineStyle as GenLine;
+use genpdfi::{Position, RenderResult, Size};
 
 use crate::doc::model::{Mm, Table};
 use crate::fonts::FontBook;
+use crate::render::pdf::canvas::{Canvas, Frame};
 use crate::render::pdf::elements::{pt, ParaElement};
 
 struct Row {
@@ -66,10 +66,17 @@ impl TableElement {
         self.space_before + self.header.height + self.rows.first().map_or(0.0, |r| r.height)
     }
 
-    fn draw_row(&self, ctx: &Context, area: &Area<'_>, row: &Row, top: Mm) -> Result<(), GenError> {
+    fn draw_row(
+        &self,
+        cx: &Canvas<'_>,
+        frame: &Frame<'_>,
+        row: &Row,
+        top: Mm,
+    ) -> Result<(), GenError> {
+        let area = &frame.area;
         let mut x = 0.0;
         for (cell, w) in row.cells.iter().zip(&self.widths) {
-            cell.draw_all(ctx, area, x + self.padding, top)?;
+            cell.draw_all(cx, frame, x + self.padding, top)?;
             x += w;
         }
         let line = GenLine::new().with_thickness(self.border);
@@ -88,14 +95,9 @@ impl TableElement {
     }
 }
 
-impl Element for TableElement {
-    fn render(
-        &mut self,
-        ctx: &Context,
-        area: Area<'_>,
-        _style: Style,
-    ) -> Result<RenderResult, GenError> {
-        let avail: f32 = area.size().height.into();
+impl TableElement {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame<'_>) -> Result<RenderResult, GenError> {
+        let avail = frame.height();
         let at_top = avail >= self.page_height - 0.01;
         let before = if self.next == 0 {
             self.space_before
@@ -118,22 +120,21 @@ impl Element for TableElement {
         }
         let total: Mm = self.widths.iter().sum();
         let top = before;
-        area.draw_line(
+        frame.area.draw_line(
             vec![Position::new(0.0, top), Position::new(total, top)],
             GenLine::new().with_thickness(self.border),
         );
-        self.draw_row(ctx, &area, &self.header, top)?;
+        self.draw_row(cx, &frame, &self.header, top)?;
         let mut t = top + self.header.height;
         for r in &self.rows[self.next..end] {
-            self.draw_row(ctx, &area, r, t)?;
+            self.draw_row(cx, &frame, r, t)?;
             t += r.height;
         }
         self.next = end;
         let has_more = self.next < self.rows.len();
         let used = if has_more { t } else { t + self.space_after };
-        let width: f32 = area.size().width.into();
         Ok(RenderResult {
-            size: Size::new(width, used.min(avail)),
+            size: Size::new(frame.width(), used.min(avail)),
             has_more,
         })
     }
