@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use genpdfi::fonts::{FontCache, FontData, FontFamily};
 use genpdfi::{RenderResult, Size};
 
-use crate::doc::model::{Block, Document};
+use crate::doc::model::{Block, Document, Mm};
 use crate::error::{Error, Result};
 use crate::fonts::{Face, FontBook};
 use crate::render::{RenderContext, Renderer};
@@ -52,8 +52,7 @@ impl Renderer for PdfRenderer {
         fonts.load_pdf_fonts(&renderer).map_err(gen)?;
         let widths = width_table(ctx.fonts);
         let mut decorator = PageNumbers::new(doc.page.clone());
-        let mut flow = elements(doc, ctx.fonts);
-        let mut next = 0;
+        let mut blocks = Blocks::new(doc, ctx.fonts);
         loop {
             let page = renderer.last_page();
             let layer = page.last_layer();
@@ -64,7 +63,7 @@ impl Renderer for PdfRenderer {
                 y: 0.0,
             };
             let frame = decorator.decorate(&cx, full).map_err(gen)?;
-            let result = layout_page(&cx, frame, &mut flow, &mut next).map_err(gen)?;
+            let result = layout_page(&cx, frame, &mut blocks).map_err(gen)?;
             if !result.has_more {
                 break;
             }
@@ -84,21 +83,23 @@ impl Renderer for PdfRenderer {
 fn layout_page(
     cx: &Canvas<'_>,
     mut frame: Frame<'_>,
-    flow: &mut [Flow],
-    next: &mut usize,
+    blocks: &mut Blocks<'_>,
 ) -> std::result::Result<RenderResult, genpdfi::error::Error> {
     let mut result = RenderResult::default();
-    while frame.height() > 0.0 && *next < flow.len() {
-        let r = flow[*next].render(cx, frame.clone())?;
+    while frame.height() > 0.0 {
+        let Some(block) = blocks.current.as_mut() else {
+            break;
+        };
+        let r = block.render(cx, frame.clone())?;
         frame.offset(r.size.height.into());
         result.size = result.size.stack_vertical(r.size);
         if r.has_more {
             result.has_more = true;
             return Ok(result);
         }
-        *next += 1;
+        blocks.advance();
     }
-    result.has_more = *next < flow.len();
+    result.has_more = blocks.current.is_some();
     Ok(result)
 }
 
@@ -151,32 +152,67 @@ impl Flow {
     }
 }
 
-/// The document's blocks as elements, with keep-with-next reservations resolved.
-fn elements(doc: &Document, fonts: &FontBook) -> Vec<Flow> {
-    // The text width as the DOCX has it: paper and margins each on the twip grid.
-    let p = &doc.page;
-    let width =
-        lines::on_twips(p.width) - lines::on_twips(p.margin_left) - lines::on_twips(p.margin_right);
-    let height = doc.page.text_height();
-    let mut flow: Vec<Flow> = doc
-        .blocks
-        .iter()
-        .map(|b| match b {
+/// The document's blocks as elements, built when the block before them is placed (one ahead,
+/// for its keep-with-next reservation) and dropped once placed: only two blocks' laid-out
+/// lines are in memory at a time, not the document's.
+struct Blocks<'d> {
+    doc: &'d Document,
+    fonts: &'d FontBook,
+    width: Mm,
+    height: Mm,
+    index: usize,
+    current: Option<Flow>,
+    next: Option<Flow>,
+}
+
+impl<'d> Blocks<'d> {
+    fn new(doc: &'d Document, fonts: &'d FontBook) -> Blocks<'d> {
+        // The text width as the DOCX has it: paper and margins each on the twip grid.
+        let p = &doc.page;
+        let width = lines::on_twips(p.width)
+            - lines::on_twips(p.margin_left)
+            - lines::on_twips(p.margin_right);
+        let mut blocks = Blocks {
+            doc,
+            fonts,
+            width,
+            height: doc.page.text_height(),
+            index: 0,
+            current: None,
+            next: None,
+        };
+        blocks.current = blocks.build(0);
+        blocks.next = blocks.build(1);
+        blocks.reserve();
+        blocks
+    }
+
+    fn build(&self, i: usize) -> Option<Flow> {
+        let (width, height, fonts) = (self.width, self.height, self.fonts);
+        Some(match self.doc.blocks.get(i)? {
             Block::Para(p) => Flow::Para(ParaElement::new(p.clone(), width, fonts, height)),
             Block::Rule(r) => Flow::Rule(RuleElement { rule: r.clone() }),
             Block::Columns(c) => Flow::Columns(ColumnsElement::new(c, width, fonts, height)),
             Block::Table(t) => Flow::Table(TableElement::new(t, fonts, height)),
         })
-        .collect();
-    for i in 0..flow.len().saturating_sub(1) {
-        let next = flow[i + 1].start_height();
-        if let Flow::Para(p) = &mut flow[i] {
+    }
+
+    /// A paragraph kept with the next block reserves room for the next block's start.
+    fn reserve(&mut self) {
+        let next = self.next.as_ref().map(Flow::start_height);
+        if let (Some(Flow::Para(p)), Some(next)) = (&mut self.current, next) {
             if p.para.keep_with_next {
                 p.reserve_after = next;
             }
         }
     }
-    flow
+
+    fn advance(&mut self) {
+        self.index += 1;
+        self.current = self.next.take();
+        self.next = self.build(self.index + 1);
+        self.reserve();
+    }
 }
 
 /// genpdf font families are parsed once per font book and then cloned (cheap: shared data).
