@@ -140,3 +140,15 @@ pub fn remove_leftover_temps(dir: &Path) {
         }
     }
 }
+
+/// Gives the memory the allocator holds free back to the system. glibc keeps freed pages
+/// of its heaps, and a bundle's mix of large short-lived buffers (each document's bytes) and
+/// small long-lived ones (each file's hash) let the peak RSS of 10,000 records drift between
+/// 52 and 650 MB from run to run; trimming every 16 records keeps it at about 50 MB.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim has no preconditions; it only returns free memory to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::bundle::cache::{EnvHashes, Previous};
 use crate::bundle::files::{
-    remove_leftover_temps, remove_stale, sha256_hex, sync_dir, write_renamed,
+    release_free_memory, remove_leftover_temps, remove_stale, sha256_hex, sync_dir, write_renamed,
 };
 use crate::bundle::manifest::{
     ErrorEntry, FailedEntry, FileEntry, Manifest, RecordEntry, ReportEntry, ShardInfo, FORMAT,
@@ -138,6 +138,9 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
                 .par_iter()
                 .map(|&i| {
                     let r = render_one(env, &dir, &inputs[i]);
+                    if i % 16 == 0 {
+                        release_free_memory();
+                    }
                     bar.inc();
                     r.map(|r| (i, r))
                 })
