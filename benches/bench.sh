@@ -85,7 +85,9 @@ for N in "${NS[@]}"; do
     # every record and writes no report, which is built in memory from the whole month.
     /usr/bin/time -v "$BIN" bundle "$IN" --month "$MONTH" --out "$WORK/shard-$N" --shard 1/1 \
       "${JOBS[@]}" 2>"$WORK/time-shard-$N.txt"
-    echo "        records only (--shard 1/1, no monthly report): wall $(wall_secs "$(field 'Elapsed (wall clock)' "$WORK/time-shard-$N.txt")") s, peak RSS $(calc "$(field 'Maximum resident set size' "$WORK/time-shard-$N.txt")//1024") MB"
+    printf '        records only (--shard 1/1, no monthly report): wall %.2f s, peak RSS %s MB\n' \
+      "$(wall_secs "$(field 'Elapsed (wall clock)' "$WORK/time-shard-$N.txt")")" \
+      "$(calc "$(field 'Maximum resident set size' "$WORK/time-shard-$N.txt")//1024")"
     rm -rf "$WORK/shard-$N"
   fi
   [ -n "${BENCH_KEEP:-}" ] || rm -rf "$IN" "$OUT"
