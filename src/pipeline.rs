@@ -153,7 +153,7 @@ pub fn render_record(env: &Env, file: &Path) -> RecordOutcome {
 fn check_glyphs(env: &Env, loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
     let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
     let mut strings = Vec::new();
-    collect_strings(&data, String::new(), &mut strings);
+    crate::model::validate::collect_strings(&data, String::new(), &mut strings);
     for (path, s) in strings {
         if let Some(c) = env.fonts.first_missing(&s) {
             let (line, col) = crate::model::locate::locate_char(&loaded.source, &path, c);
@@ -170,28 +170,6 @@ fn check_glyphs(env: &Env, loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
                 .hint("remove it or replace it with a Vietnamese/Latin character; symbols, emoji and CJK are not in the official font"),
             );
         }
-    }
-}
-
-fn collect_strings(v: &Value, path: String, out: &mut Vec<(String, String)>) {
-    match v {
-        Value::String(s) => out.push((path, s.clone())),
-        Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                collect_strings(x, format!("{path}[{i}]"), out);
-            }
-        }
-        Value::Object(m) => {
-            for (k, x) in m {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                collect_strings(x, p, out);
-            }
-        }
-        _ => {}
     }
 }
 

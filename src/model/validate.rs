@@ -209,7 +209,7 @@ fn invisible_name(c: char) -> &'static str {
 }
 
 /// Every string of the record with its field path (`session.attendees[1]`).
-fn collect_strings(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
+pub fn collect_strings(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
     use serde_json::Value;
     match v {
         Value::String(s) => out.push((path, s.clone())),
