@@ -3,5 +3,7 @@
 pub mod assemble;
 pub mod markup;
 pub mod model;
+pub mod stream;
 
 pub use model::Document;
+pub use stream::DocumentStream;

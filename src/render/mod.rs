@@ -5,8 +5,11 @@
 pub mod docx;
 pub mod pdf;
 
+use std::io::Write;
+
 use crate::doc::model::Document;
-use crate::error::Result;
+use crate::doc::DocumentStream;
+use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 
 /// What a renderer may use besides the document: fonts and the fixed clock.
@@ -20,7 +23,28 @@ pub struct RenderContext<'a> {
 pub trait Renderer: Sync {
     /// File extension without the dot.
     fn extension(&self) -> &'static str;
-    fn render(&self, doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>>;
+    /// Writes the document to `out`, pulling its blocks as it goes.
+    fn render_to(
+        &self,
+        doc: DocumentStream<'_>,
+        ctx: &RenderContext,
+        out: &mut dyn Write,
+    ) -> Result<()>;
+
+    /// The document's bytes (exporters are functions that return bytes).
+    fn render(&self, doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(64 * 1024);
+        self.render_to(doc.stream(), ctx, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// An I/O error while writing a rendered document to `out`.
+pub fn write_error(what: &str, e: std::io::Error) -> Error {
+    Error::Io {
+        path: what.into(),
+        source: e,
+    }
 }
 
 /// Every built-in renderer, in output order.

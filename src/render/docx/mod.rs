@@ -20,6 +20,7 @@ use docx_rs::{
 use crate::doc::model::{
     Align, Block, Columns, Document, Mm, Paragraph, Rule, Run, Table as ModelTable,
 };
+use crate::doc::DocumentStream;
 use crate::error::{Error, Result};
 use crate::render::{RenderContext, Renderer};
 
@@ -31,23 +32,35 @@ impl Renderer for DocxRenderer {
         "docx"
     }
 
-    fn render(&self, doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
-        let f = &ctx.fonts.docx_family;
-        let mut b = Builder {
-            fonts: RunFonts::new().ascii(f).hi_ansi(f).cs(f).east_asia(f),
-            next_id: 0,
-        };
-        let docx = b.document(doc, &package::rfc3339(ctx.epoch))?;
-        let mut stored = std::io::Cursor::new(Vec::new());
-        docx.build()
-            .pack(&mut stored)
-            .map_err(|e| Error::Docx(format!("cannot write the package: {e}")))?;
-        package::recompress(
-            &stored.into_inner(),
-            &doc.meta_title,
-            &ctx.fonts.docx_family,
-        )
+    fn render_to(
+        &self,
+        doc: DocumentStream<'_>,
+        ctx: &RenderContext,
+        out: &mut dyn std::io::Write,
+    ) -> Result<()> {
+        let doc = doc.collect()?;
+        let bytes = render_whole(&doc, ctx)?;
+        out.write_all(&bytes)
+            .map_err(|e| crate::render::write_error("docx output", e))
     }
+}
+
+fn render_whole(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
+    let f = &ctx.fonts.docx_family;
+    let mut b = Builder {
+        fonts: RunFonts::new().ascii(f).hi_ansi(f).cs(f).east_asia(f),
+        next_id: 0,
+    };
+    let docx = b.document(doc, &package::rfc3339(ctx.epoch))?;
+    let mut stored = std::io::Cursor::new(Vec::new());
+    docx.build()
+        .pack(&mut stored)
+        .map_err(|e| Error::Docx(format!("cannot write the package: {e}")))?;
+    package::recompress(
+        &stored.into_inner(),
+        &doc.meta_title,
+        &ctx.fonts.docx_family,
+    )
 }
 
 /// Millimetres to twentieths of a point (twips).

@@ -20,6 +20,7 @@ use genpdfi::fonts::{FontCache, FontData, FontFamily};
 use genpdfi::{RenderResult, Size};
 
 use crate::doc::model::{Block, Document, Mm};
+use crate::doc::DocumentStream;
 use crate::error::{Error, Result};
 use crate::fonts::{Face, FontBook};
 use crate::render::{RenderContext, Renderer};
@@ -35,47 +36,59 @@ impl Renderer for PdfRenderer {
         "pdf"
     }
 
-    fn render(&self, doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
-        let gen = |e: genpdfi::error::Error| Error::Pdf(e.to_string());
-        let family = genpdf_family(ctx.fonts)?;
-        let paper = Size::new(doc.page.width, doc.page.height);
-        let mut renderer = genpdfi::render::Renderer::new(paper, "")
-            .map_err(gen)?
-            .with_conformance(printpdf::PdfConformance::Custom(
-                printpdf::CustomPdfConformance {
-                    requires_icc_profile: false,
-                    requires_xmp_metadata: false,
-                    ..Default::default()
-                },
-            ));
-        let mut fonts = FontCache::new(family);
-        fonts.load_pdf_fonts(&renderer).map_err(gen)?;
-        let widths = width_table(ctx.fonts);
-        let mut decorator = PageNumbers::new(doc.page.clone());
-        let mut blocks = Blocks::new(doc, ctx.fonts);
-        loop {
-            let page = renderer.last_page();
-            let layer = page.last_layer();
-            let cx = Canvas::new(&fonts, layer.layer().clone(), doc.page.height, &widths);
-            let full = Frame {
-                area: layer.area(),
-                x: 0.0,
-                y: 0.0,
-            };
-            let frame = decorator.decorate(&cx, full).map_err(gen)?;
-            let result = layout_page(&cx, frame, &mut blocks).map_err(gen)?;
-            if !result.has_more {
-                break;
-            }
-            if result.size == Size::new(0, 0) {
-                return Err(Error::Pdf("could not fit an element on a new page".into()));
-            }
-            renderer.add_page(paper);
-        }
-        let mut raw = Vec::with_capacity(64 * 1024);
-        renderer.write(&mut raw).map_err(gen)?;
-        finish::finish(&raw, doc, ctx)
+    fn render_to(
+        &self,
+        doc: DocumentStream<'_>,
+        ctx: &RenderContext,
+        out: &mut dyn std::io::Write,
+    ) -> Result<()> {
+        let doc = doc.collect()?;
+        let bytes = render_whole(&doc, ctx)?;
+        out.write_all(&bytes)
+            .map_err(|e| crate::render::write_error("pdf output", e))
     }
+}
+
+fn render_whole(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
+    let gen = |e: genpdfi::error::Error| Error::Pdf(e.to_string());
+    let family = genpdf_family(ctx.fonts)?;
+    let paper = Size::new(doc.page.width, doc.page.height);
+    let mut renderer = genpdfi::render::Renderer::new(paper, "")
+        .map_err(gen)?
+        .with_conformance(printpdf::PdfConformance::Custom(
+            printpdf::CustomPdfConformance {
+                requires_icc_profile: false,
+                requires_xmp_metadata: false,
+                ..Default::default()
+            },
+        ));
+    let mut fonts = FontCache::new(family);
+    fonts.load_pdf_fonts(&renderer).map_err(gen)?;
+    let widths = width_table(ctx.fonts);
+    let mut decorator = PageNumbers::new(doc.page.clone());
+    let mut blocks = Blocks::new(doc, ctx.fonts);
+    loop {
+        let page = renderer.last_page();
+        let layer = page.last_layer();
+        let cx = Canvas::new(&fonts, layer.layer().clone(), doc.page.height, &widths);
+        let full = Frame {
+            area: layer.area(),
+            x: 0.0,
+            y: 0.0,
+        };
+        let frame = decorator.decorate(&cx, full).map_err(gen)?;
+        let result = layout_page(&cx, frame, &mut blocks).map_err(gen)?;
+        if !result.has_more {
+            break;
+        }
+        if result.size == Size::new(0, 0) {
+            return Err(Error::Pdf("could not fit an element on a new page".into()));
+        }
+        renderer.add_page(paper);
+    }
+    let mut raw = Vec::with_capacity(64 * 1024);
+    renderer.write(&mut raw).map_err(gen)?;
+    finish::finish(&raw, doc, ctx)
 }
 
 /// The blocks from `next` on, one below the other on this page (genpdf's vertical
