@@ -1,6 +1,6 @@
 //! The PDF stays small (issue 4): the reference notice is at most 60 KB, and every embedded
-//! font program is a subset. printpdf falls back to the whole TrueType file, silently, when
-//! subsetting fails; these tests notice.
+//! font program is a subset, never the whole TrueType file (printpdf, which the renderer
+//! used to write through, fell back to that silently when subsetting failed).
 
 mod common;
 

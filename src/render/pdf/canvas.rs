@@ -1,59 +1,67 @@
-//! Drawing text on a page without genpdf's per-word text objects.
+//! Drawing a page: text a whole laid-out line at a time, and straight lines.
 //!
-//! genpdf's `Area::print_str` opens a text object per call (`BT`, `TL`, `Td`, `Tf`, `TJ`,
-//! `ET`) and printpdf keeps every glyph as its own PDF string until the document is saved:
-//! about 1 MB of memory per page and most of the time spent drawing. [`Canvas::line`] draws a
-//! whole laid-out line as one text object: one `Td` to the first word, then the words and
-//! the spaces between them in `TJ` arrays, each word moved to its exact place by a number (the
-//! pen position is known: the advances printpdf writes into the font's `/W` array). Glyphs,
-//! kerning and positions are those genpdf would draw; the spaces are real space glyphs, so
-//! text extraction needs no guessing.
+//! [`Canvas::line`] draws a line of text as one text object: one `Td` to the first word,
+//! then the words and the spaces between them in `TJ` arrays, each word moved to its exact
+//! place by a number (the pen position is known: the same advances are written into the
+//! font's `/W` array). Glyphs and kerning are genpdf's; glyph numbers are those of the subset
+//! ([`FontUse`]); the spaces are real space glyphs, so text extraction needs no guessing.
+//! The page's content goes into a pdf-writer `Content` that is written out and dropped as
+//! soon as the page is complete.
 //!
-//! A [`Frame`] is genpdf's drawing area (still used for rules and borders) together with its
-//! absolute position on the page, which genpdf keeps private.
+//! A [`Frame`] is the part of the page an element may draw in: its top-left corner and size
+//! in mm from the page's top-left.
+
+use std::cell::RefCell;
 
 use genpdfi::fonts::FontCache;
-use genpdfi::render::Area;
 use genpdfi::style::Style;
-use genpdfi::Position;
-use printpdf::lopdf::content::Operation;
-use printpdf::lopdf::{Object, StringFormat};
+use pdf_writer::{Content, Str};
 
 use crate::doc::model::Mm;
 use crate::fonts::{Face, FontBook};
+use crate::render::pdf::embed::{resource_name, FontUse};
 
-/// An area of the page and where its top-left corner is, in mm from the page's top-left.
-#[derive(Clone)]
-pub struct Frame<'p> {
-    pub area: Area<'p>,
-    pub x: Mm,
-    pub y: Mm,
+/// Millimetres to points, as genpdf and printpdf convert them.
+pub fn to_pt(mm: Mm) -> f32 {
+    mm * 2.834_646
 }
 
-impl<'p> Frame<'p> {
+/// An area of the page: its top-left corner and size, in mm from the page's top-left.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub x: Mm,
+    pub y: Mm,
+    pub width: Mm,
+    pub height: Mm,
+}
+
+impl Frame {
     pub fn height(&self) -> Mm {
-        self.area.size().height.into()
+        self.height
     }
 
     pub fn width(&self) -> Mm {
-        self.area.size().width.into()
+        self.width
     }
 
     /// The part of the frame below `dy`.
     pub fn offset(&mut self, dy: Mm) {
-        self.area.add_offset(Position::new(0.0, dy));
         self.y += dy;
+        self.height -= dy;
     }
 
-    /// The same origin, with no bottom limit (for drawing what was already measured).
-    pub fn unbounded(&self) -> Frame<'p> {
-        let mut f = self.clone();
-        f.area.set_height(genpdfi::Mm::from(10_000.0));
-        f
+    /// The frame inside these margins.
+    pub fn inset(&self, top: Mm, right: Mm, bottom: Mm, left: Mm) -> Frame {
+        Frame {
+            x: self.x + left,
+            y: self.y + top,
+            width: self.width - left - right,
+            height: self.height - top - bottom,
+        }
     }
 }
 
-/// Advances in thousandths of an em, truncated as printpdf writes them into `/W`.
+/// Advances in thousandths of an em, truncated (the numbers written into `/W`).
 struct Widths {
     per_face: [Vec<i64>; 4],
 }
@@ -83,15 +91,6 @@ impl Widths {
     }
 }
 
-/// The current page's layer, the fonts, and the glyph advances.
-pub struct Canvas<'a> {
-    pub font_cache: &'a FontCache,
-    pub layer: printpdf::PdfLayerReference,
-    /// Paper height, mm (PDF's y axis points up).
-    pub page_height: Mm,
-    widths: &'a WidthTable,
-}
-
 /// The advances of the four faces, computed once per font book.
 pub struct WidthTable(Widths);
 
@@ -99,6 +98,23 @@ impl WidthTable {
     pub fn new(fonts: &FontBook) -> WidthTable {
         WidthTable(Widths::new(fonts))
     }
+
+    /// Glyph `gid`'s advance in thousandths of an em.
+    pub fn advance(&self, face: Face, gid: u16) -> i64 {
+        self.0.get(face, gid)
+    }
+}
+
+/// The page being drawn: its content, the glyphs used so far, the fonts and their advances.
+pub struct Canvas<'a> {
+    pub font_cache: &'a FontCache,
+    /// Paper height, mm (PDF's y axis points up).
+    pub page_height: Mm,
+    widths: &'a WidthTable,
+    glyphs: &'a RefCell<FontUse>,
+    content: RefCell<Content>,
+    /// The line width set last (pt), so it is written only when it changes.
+    line_width: RefCell<Option<f32>>,
 }
 
 /// A piece of a line: `text` in `style`, its glyph origin `x` mm from the page's left edge.
@@ -110,19 +126,48 @@ pub struct Run<'t> {
     pub space_before: bool,
 }
 
+/// What goes into a `TJ` array.
+enum Item {
+    Glyphs(Vec<u8>),
+    Adjust(f32),
+}
+
 impl<'a> Canvas<'a> {
     pub fn new(
         font_cache: &'a FontCache,
-        layer: printpdf::PdfLayerReference,
+        glyphs: &'a RefCell<FontUse>,
         page_height: Mm,
         widths: &'a WidthTable,
     ) -> Canvas<'a> {
         Canvas {
             font_cache,
-            layer,
             page_height,
             widths,
+            glyphs,
+            content: RefCell::new(Content::new()),
+            line_width: RefCell::new(None),
         }
+    }
+
+    /// The page's content stream (uncompressed).
+    pub fn finish(self) -> Vec<u8> {
+        self.content.into_inner().finish().into_vec()
+    }
+
+    /// A straight line from `a` to `b` (mm from the page's top-left), `thickness` mm wide.
+    pub fn stroke(&self, a: (Mm, Mm), b: (Mm, Mm), thickness: Mm) {
+        let mut content = self.content.borrow_mut();
+        let w = to_pt(thickness);
+        let mut current = self.line_width.borrow_mut();
+        if *current != Some(w) {
+            content.set_line_width(w);
+            *current = Some(w);
+        }
+        let y = |v: Mm| to_pt(self.page_height - v);
+        content
+            .move_to(to_pt(a.0), y(a.1))
+            .line_to(to_pt(b.0), y(b.1))
+            .stroke();
     }
 
     /// Draws `runs` (left to right) on the baseline `baseline` mm from the page's top, as one
@@ -131,18 +176,30 @@ impl<'a> Canvas<'a> {
         if runs.is_empty() {
             return;
         }
-        self.layer.add_operation(Operation::new("BT", vec![]));
+        let mut content = self.content.borrow_mut();
+        let mut glyphs_used = self.glyphs.borrow_mut();
+        content.begin_text();
         let mut font: Option<(genpdfi::fonts::Font, u8)> = None;
         // Pen position in pt from the left edge, once the text cursor is set.
         let mut pen: Option<f32> = None;
-        let mut items: Vec<Object> = Vec::new();
+        let mut items: Vec<Item> = Vec::new();
         let mut glyphs: Vec<u8> = Vec::new();
-        let flush_glyphs = |items: &mut Vec<Object>, glyphs: &mut Vec<u8>| {
+        let flush_glyphs = |items: &mut Vec<Item>, glyphs: &mut Vec<u8>| {
             if !glyphs.is_empty() {
-                items.push(Object::String(
-                    std::mem::take(glyphs),
-                    StringFormat::Hexadecimal,
-                ));
+                items.push(Item::Glyphs(std::mem::take(glyphs)));
+            }
+        };
+        let show = |content: &mut Content, items: &mut Vec<Item>| {
+            if items.is_empty() {
+                return;
+            }
+            let mut tj = content.show_positioned();
+            let mut array = tj.items();
+            for item in items.drain(..) {
+                match item {
+                    Item::Glyphs(g) => array.show(Str(&g)),
+                    Item::Adjust(a) => array.adjust(a),
+                };
             }
         };
         for run in runs {
@@ -152,61 +209,52 @@ impl<'a> Canvas<'a> {
             let size_pt = f32::from(size);
             if font.is_none_or(|(cur, s)| cur != f || s != size) {
                 flush_glyphs(&mut items, &mut glyphs);
-                if !items.is_empty() {
-                    self.layer.add_operation(Operation::new(
-                        "TJ",
-                        vec![Object::Array(std::mem::take(&mut items))],
-                    ));
-                }
-                if let Some(pdf_font) = self.font_cache.get_pdf_font(f) {
-                    self.layer.set_font(pdf_font, size_pt);
-                }
+                show(&mut content, &mut items);
+                content.set_font(resource_name(face), size_pt);
                 font = Some((f, size));
             }
             let advance = |gid: u16| self.widths.0.get(face, gid) as f32 / 1000.0 * size_pt;
             // The space between two words, as a glyph (not before a line's first word).
             if let (true, Some(p)) = (run.space_before, pen) {
                 if let Some(&space) = f.glyph_ids(self.font_cache, [' ']).first() {
-                    glyphs.extend_from_slice(&space.to_be_bytes());
+                    let g = glyphs_used.glyph(face, space, ' ');
+                    glyphs.extend_from_slice(&g.to_be_bytes());
                     pen = Some(p + advance(space));
                 }
             }
             // Then the text, its first glyph origin moved exactly to `x`.
-            let target = printpdf::Pt::from(printpdf::Mm(run.x)).0;
+            let target = to_pt(run.x);
             match pen {
-                None => self.layer.set_text_cursor(
-                    printpdf::Mm(run.x),
-                    printpdf::Mm(self.page_height - baseline),
-                ),
+                None => {
+                    content.next_line(target, to_pt(self.page_height - baseline));
+                }
                 Some(p) => {
                     let adjust = (p - target) * 1000.0 / size_pt;
                     if adjust.abs() > 1e-3 {
                         flush_glyphs(&mut items, &mut glyphs);
-                        items.push(Object::Real(adjust));
+                        items.push(Item::Adjust(adjust));
                     }
                 }
             }
             let mut x = target;
             let gids = f.glyph_ids(self.font_cache, run.text.chars());
             let kerning = f.kerning(self.font_cache, run.text.chars());
-            for (gid, kern) in gids.into_iter().zip(kerning) {
+            for ((gid, kern), c) in gids.into_iter().zip(kerning).zip(run.text.chars()) {
                 // Pair kerning within the text, as genpdf applies it.
                 let k = (-kern * 1000.0) as i64;
                 if k != 0 {
                     flush_glyphs(&mut items, &mut glyphs);
-                    items.push(Object::Integer(k));
+                    items.push(Item::Adjust(k as f32));
                     x -= k as f32 / 1000.0 * size_pt;
                 }
-                glyphs.extend_from_slice(&gid.to_be_bytes());
+                let g = glyphs_used.glyph(face, gid, c);
+                glyphs.extend_from_slice(&g.to_be_bytes());
                 x += advance(gid);
             }
             pen = Some(x);
         }
         flush_glyphs(&mut items, &mut glyphs);
-        if !items.is_empty() {
-            self.layer
-                .add_operation(Operation::new("TJ", vec![Object::Array(items)]));
-        }
-        self.layer.add_operation(Operation::new("ET", vec![]));
+        show(&mut content, &mut items);
+        content.end_text();
     }
 }

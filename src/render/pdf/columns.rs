@@ -98,7 +98,7 @@ impl ColumnsElement {
 }
 
 impl ColumnsElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame<'_>) -> Result<RenderResult, GenError> {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
         let avail = frame.height();
         let height = self.height();
         let at_top = avail >= self.page_height - 0.01;
@@ -121,7 +121,7 @@ impl ColumnsElement {
                         p.draw_all(cx, &frame, x0, top)?;
                     }
                     Cell::Rule(r) => {
-                        draw_rule(&frame, r, x0, width, top);
+                        draw_rule(cx, &frame, r, x0, width, top);
                     }
                 }
             }

@@ -1,11 +1,10 @@
 //! The elements of the document model, drawn page by page: a justified paragraph that splits
 //! across pages with widow/orphan and keep-with-next control, a centred rule, and the page
-//! decorator (margins, page numbers from page 2). Text goes through [`Canvas`], rules through
-//! genpdf's area.
+//! decorator (margins, page numbers from page 2), all drawn through [`Canvas`].
 
 use genpdfi::error::Error as GenError;
-use genpdfi::style::{LineStyle as GenLine, Style};
-use genpdfi::{Position, RenderResult, Size};
+use genpdfi::style::Style;
+use genpdfi::{RenderResult, Size};
 
 use crate::doc::model::{Mm, PageSetup, Paragraph, Rule};
 use crate::fonts::{FontBook, MM_PER_PT};
@@ -37,7 +36,7 @@ fn style_for(size: f32, bold: bool, italic: bool) -> Style {
 /// Draws one laid-out line whose box starts at `top` (relative to `frame`).
 fn draw_line(
     cx: &Canvas<'_>,
-    frame: &Frame<'_>,
+    frame: &Frame,
     line: &Line,
     p: &Paragraph,
     x0: Mm,
@@ -45,18 +44,12 @@ fn draw_line(
 ) -> Result<(), GenError> {
     let baseline = top + baseline_in_line(p.line_pitch_pt, p.size_pt);
     let xs = line.word_positions(p.align);
-    let unbounded = frame.unbounded();
     // Underlines run continuously across the spaces between underlined words.
     let mut underline: Option<(Mm, Mm)> = None;
     let underline_y = baseline + pt(p.size_pt * 0.1);
     let draw_underline = |span: (Mm, Mm)| {
-        unbounded.area.draw_line(
-            vec![
-                Position::new(span.0, underline_y),
-                Position::new(span.1, underline_y),
-            ],
-            GenLine::new().with_thickness(pt(0.6)),
-        );
+        let y = frame.y + underline_y;
+        cx.stroke((frame.x + span.0, y), (frame.x + span.1, y), pt(0.6));
     };
     let mut runs = Vec::new();
     for (i, (word, x)) in line.words.iter().zip(xs).enumerate() {
@@ -130,7 +123,7 @@ impl ParaElement {
     pub fn draw_all(
         &self,
         cx: &Canvas<'_>,
-        frame: &Frame<'_>,
+        frame: &Frame,
         x0: Mm,
         top: Mm,
     ) -> Result<Mm, GenError> {
@@ -180,7 +173,7 @@ impl ParaElement {
 }
 
 impl ParaElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame<'_>) -> Result<RenderResult, GenError> {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
         let avail = frame.height();
         let at_top = avail >= self.page_height - EPS;
         let n = self.lines_to_place(avail, at_top);
@@ -209,15 +202,13 @@ impl ParaElement {
 }
 
 /// Draws a centred rule of `rule.length` inside a column `width` wide; returns its height.
-pub fn draw_rule(frame: &Frame<'_>, rule: &Rule, x0: Mm, width: Mm, top: Mm) -> Mm {
-    let y = top + pt(rule.space_before_pt + rule.thickness_pt / 2.0);
-    let x = x0 + ((width - rule.length) / 2.0).max(0.0);
-    frame.area.draw_line(
-        vec![
-            Position::new(x, y),
-            Position::new(x + rule.length.min(width), y),
-        ],
-        GenLine::new().with_thickness(pt(rule.thickness_pt)),
+pub fn draw_rule(cx: &Canvas<'_>, frame: &Frame, rule: &Rule, x0: Mm, width: Mm, top: Mm) -> Mm {
+    let y = frame.y + top + pt(rule.space_before_pt + rule.thickness_pt / 2.0);
+    let x = frame.x + x0 + ((width - rule.length) / 2.0).max(0.0);
+    cx.stroke(
+        (x, y),
+        (x + rule.length.min(width), y),
+        pt(rule.thickness_pt),
     );
     rule_height(rule)
 }
@@ -232,7 +223,7 @@ pub struct RuleElement {
 }
 
 impl RuleElement {
-    pub fn render(&mut self, frame: Frame<'_>) -> Result<RenderResult, GenError> {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
         let width = frame.width();
         let h = rule_height(&self.rule);
         let avail = frame.height();
@@ -242,7 +233,7 @@ impl RuleElement {
                 has_more: true,
             });
         }
-        draw_rule(&frame, &self.rule, 0.0, width, 0.0);
+        draw_rule(cx, &frame, &self.rule, 0.0, width, 0.0);
         Ok(RenderResult {
             size: Size::new(width, h),
             has_more: false,
@@ -265,11 +256,7 @@ impl PageNumbers {
 impl PageNumbers {
     /// Draws the page's number (from page 2) on the full-page `frame` and returns the text
     /// block inside the margins.
-    pub fn decorate<'a>(
-        &mut self,
-        cx: &Canvas<'_>,
-        mut frame: Frame<'a>,
-    ) -> Result<Frame<'a>, GenError> {
+    pub fn decorate(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<Frame, GenError> {
         self.page += 1;
         let s = &self.setup;
         if self.page >= 2 {
@@ -296,14 +283,6 @@ impl PageNumbers {
                 }],
             );
         }
-        frame.area.add_margins(genpdfi::Margins::trbl(
-            s.margin_top,
-            s.margin_right,
-            s.margin_bottom,
-            s.margin_left,
-        ));
-        frame.x += s.margin_left;
-        frame.y += s.margin_top;
-        Ok(frame)
+        Ok(frame.inset(s.margin_top, s.margin_right, s.margin_bottom, s.margin_left))
     }
 }

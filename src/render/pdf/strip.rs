@@ -1,9 +1,9 @@
-//! Font programs as embedded: printpdf's subset (allsorts) keeps the TrueType hinting —
+//! Font programs as embedded: the subset (subsetter) keeps the TrueType hinting —
 //! the `cvt `, `fpgm` and `prep` tables and each glyph's instructions, over half the glyph
-//! data of Liberation Serif — and the whole `name` table. PDF viewers draw the outlines
-//! unhinted at any size, so the hinting is dropped; `name` keeps only the Windows records of
-//! the copyright, names, trademark and licence (IDs 0–7, 13, 14). Measured on the reference
-//! notice: 61 KB of font programs become 27 KB before compression.
+//! data of Liberation Serif — the whole `name` table and the glyph names in `post`. PDF
+//! viewers draw the outlines unhinted at any size, so the hinting is dropped; `name` keeps
+//! only the Windows records of the copyright, names, trademark and licence (IDs 0–7, 13, 14);
+//! `post` becomes version 3 (no names: a CID font is addressed by glyph number).
 //!
 //! Anything unexpected in the font (a table out of bounds, an unknown glyph layout) returns
 //! `None` and the caller embeds the program unchanged.
@@ -67,6 +67,13 @@ pub fn strip_hinting(font: &[u8]) -> Option<Vec<u8>> {
     }
     if let Some(name) = out.get(b"name").and_then(|n| slim_name(n)) {
         out.insert(*b"name", name);
+    }
+    if let Some(post) = out.get_mut(b"post") {
+        // Version 3: the same header without glyph names (a CID font is addressed by number).
+        if post.len() >= 32 {
+            post.truncate(32);
+            post[0..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
+        }
     }
     Some(assemble(u32_at(font, 0)?, &out))
 }

@@ -2,8 +2,7 @@
 //! header row is repeated at the top of every page the table continues on.
 
 use genpdfi::error::Error as GenError;
-use genpdfi::style::LineStyle as GenLine;
-use genpdfi::{Position, RenderResult, Size};
+use genpdfi::{RenderResult, Size};
 
 use crate::doc::model::{Mm, Table};
 use crate::fonts::FontBook;
@@ -66,37 +65,26 @@ impl TableElement {
         self.space_before + self.header.height + self.rows.first().map_or(0.0, |r| r.height)
     }
 
-    fn draw_row(
-        &self,
-        cx: &Canvas<'_>,
-        frame: &Frame<'_>,
-        row: &Row,
-        top: Mm,
-    ) -> Result<(), GenError> {
-        let area = &frame.area;
+    fn draw_row(&self, cx: &Canvas<'_>, frame: &Frame, row: &Row, top: Mm) -> Result<(), GenError> {
         let mut x = 0.0;
         for (cell, w) in row.cells.iter().zip(&self.widths) {
             cell.draw_all(cx, frame, x + self.padding, top)?;
             x += w;
         }
-        let line = GenLine::new().with_thickness(self.border);
         let total: Mm = self.widths.iter().sum();
-        let bottom = top + row.height;
-        area.draw_line(
-            vec![Position::new(0.0, bottom), Position::new(total, bottom)],
-            line,
-        );
-        let mut x = 0.0;
+        let (left, top, bottom) = (frame.x, frame.y + top, frame.y + top + row.height);
+        cx.stroke((left, bottom), (left + total, bottom), self.border);
+        let mut x = left;
         for w in std::iter::once(&0.0).chain(&self.widths) {
             x += w;
-            area.draw_line(vec![Position::new(x, top), Position::new(x, bottom)], line);
+            cx.stroke((x, top), (x, bottom), self.border);
         }
         Ok(())
     }
 }
 
 impl TableElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame<'_>) -> Result<RenderResult, GenError> {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
         let avail = frame.height();
         let at_top = avail >= self.page_height - 0.01;
         let before = if self.next == 0 {
@@ -120,9 +108,10 @@ impl TableElement {
         }
         let total: Mm = self.widths.iter().sum();
         let top = before;
-        frame.area.draw_line(
-            vec![Position::new(0.0, top), Position::new(total, top)],
-            GenLine::new().with_thickness(self.border),
+        cx.stroke(
+            (frame.x, frame.y + top),
+            (frame.x + total, frame.y + top),
+            self.border,
         );
         self.draw_row(cx, &frame, &self.header, top)?;
         let mut t = top + self.header.height;

@@ -1,0 +1,153 @@
+//! Issue 4: renderers read a document as a stream of blocks, and the PDF leaves page by page,
+//! so a month's report of thousands of pages is never held whole.
+
+mod common;
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use vanthu::doc::model::{Align, Block, PageNumberStyle, PageSetup, Paragraph, Run};
+use vanthu::doc::DocumentStream;
+use vanthu::error::Error;
+use vanthu::fonts::FontBook;
+use vanthu::render::pdf::PdfRenderer;
+use vanthu::render::{RenderContext, Renderer};
+
+fn page() -> PageSetup {
+    PageSetup {
+        width: 210.0,
+        height: 297.0,
+        margin_top: 20.0,
+        margin_bottom: 20.0,
+        margin_left: 30.0,
+        margin_right: 15.0,
+        page_number: PageNumberStyle {
+            size_pt: 14.0,
+            from_top: 10.0,
+        },
+    }
+}
+
+fn para(i: usize) -> Block {
+    Block::Para(Paragraph {
+        runs: vec![Run::plain(format!(
+            "Đoạn {i}: Ban Thường vụ Huyện ủy làm việc với Đảng ủy xã về tình hình triển khai \
+             thực hiện nhiệm vụ năm 2022, kết luận và giao nhiệm vụ cụ thể cho từng cơ quan."
+        ))],
+        align: Align::Justify,
+        size_pt: 14.0,
+        first_indent: 10.0,
+        space_before_pt: 6.0,
+        space_after_pt: 0.0,
+        line_pitch_pt: 18.0,
+        keep_with_next: false,
+    })
+}
+
+/// Records how many blocks the renderer had pulled when each write reached the output.
+struct Recorder {
+    pulled: Arc<AtomicUsize>,
+    bytes: Vec<u8>,
+    pulled_at_write: Vec<(usize, usize)>,
+}
+
+impl Write for Recorder {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pulled_at_write
+            .push((self.bytes.len(), self.pulled.load(Ordering::SeqCst)));
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn stream(n: usize, pulled: Arc<AtomicUsize>, fail_at: Option<usize>) -> DocumentStream<'static> {
+    DocumentStream {
+        kind: "stream-test".into(),
+        meta_title: "Kiểm tra".into(),
+        page: page(),
+        blocks: Box::new((0..n).map(move |i| {
+            pulled.fetch_add(1, Ordering::SeqCst);
+            if Some(i) == fail_at {
+                return Err(Error::Usage(format!("block {i} could not be read")));
+            }
+            Ok(Cow::Owned(para(i)))
+        })),
+    }
+}
+
+#[test]
+fn issue4_pdf_pages_are_written_while_the_stream_is_still_being_read() {
+    let n = 3000;
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let mut out = Recorder {
+        pulled: Arc::clone(&pulled),
+        bytes: Vec::new(),
+        pulled_at_write: Vec::new(),
+    };
+    let fonts = FontBook::builtin();
+    let ctx = RenderContext {
+        fonts: &fonts,
+        epoch: 0,
+    };
+    PdfRenderer
+        .render_to(stream(n, Arc::clone(&pulled), None), &ctx, &mut out)
+        .expect("renders");
+    assert_eq!(pulled.load(Ordering::SeqCst), n, "every block read once");
+    // Bytes past the header reached the output after a page's worth of blocks, not at the end.
+    let early = out
+        .pulled_at_write
+        .iter()
+        .filter(|(offset, blocks)| *offset > 1000 && *blocks < 40)
+        .count();
+    assert!(
+        early > 0,
+        "the first page was written before block 40 was read"
+    );
+    let half: usize = out
+        .pulled_at_write
+        .iter()
+        .filter(|(_, blocks)| *blocks < n / 2)
+        .map(|(offset, _)| *offset)
+        .max()
+        .unwrap_or(0);
+    assert!(
+        half > out.bytes.len() / 3,
+        "a third of the file was out before half the blocks were read ({half} of {})",
+        out.bytes.len()
+    );
+    // And the file is whole: every paragraph is there, in order, on its pages.
+    let doc = lopdf::Document::load_mem(&out.bytes).expect("lopdf reads it");
+    let pages = common::pdf::read_doc(&doc);
+    assert!(pages.len() > 200, "{} pages", pages.len());
+    let lines = common::pdf::body_lines(&pages);
+    let firsts: Vec<&String> = lines.iter().filter(|l| l.starts_with("Đoạn ")).collect();
+    assert_eq!(firsts.len(), n);
+    assert!(firsts[n - 1].starts_with(&format!("Đoạn {}:", n - 1)));
+}
+
+#[test]
+fn issue4_an_error_in_the_stream_stops_the_pdf_with_that_error() {
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let fonts = FontBook::builtin();
+    let ctx = RenderContext {
+        fonts: &fonts,
+        epoch: 0,
+    };
+    let mut out = Vec::new();
+    let err = PdfRenderer
+        .render_to(stream(500, Arc::clone(&pulled), Some(321)), &ctx, &mut out)
+        .expect_err("the stream's error ends the render");
+    assert!(
+        err.to_string().contains("block 321 could not be read"),
+        "{err}"
+    );
+    assert!(
+        pulled.load(Ordering::SeqCst) < 330,
+        "reading stopped at the error"
+    );
+}
