@@ -1,13 +1,17 @@
-//! The DOCX package after docx-rs: re-compression with fixed entry metadata, and the two
-//! parts docx-rs cannot fill in (the title in `docProps/core.xml`, the fonts of the
-//! `Normal` style in `word/styles.xml`).
+//! The DOCX package after docx-rs: re-compression with fixed entry metadata (completing the
+//! body through a [`Splice`]), and the two parts docx-rs cannot fill in (the title in
+//! `docProps/core.xml`, the fonts of the `Normal` style in `word/styles.xml`).
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read, Seek, Write};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipArchive, ZipWriter};
 
+use super::splice::Splice;
 use crate::error::{Error, Result};
+
+/// The part that holds the body.
+pub(super) const DOCUMENT: &str = "word/document.xml";
 
 /// `epoch` (seconds since 1970, UTC) as `YYYY-MM-DDTHH:MM:SSZ`, clamped to years 0–9999.
 pub(super) fn rfc3339(epoch: i64) -> String {
@@ -32,11 +36,18 @@ pub(super) fn rfc3339(epoch: i64) -> String {
 }
 
 /// Re-writes docx-rs's stored (uncompressed) archive with Deflate, in the same entry order,
-/// with a fixed time stamp, fixed permissions and no extra fields, patching two parts.
-pub(super) fn recompress(stored: &[u8], title: &str, family: &str) -> Result<Vec<u8>> {
+/// with a fixed time stamp, fixed permissions and no extra fields, into `sink`; patches two
+/// parts and completes `word/document.xml` with `splice` if given.
+pub(super) fn recompress<W: Write + Seek>(
+    stored: &[u8],
+    title: &str,
+    family: &str,
+    mut splice: Option<Splice<'_>>,
+    sink: W,
+) -> Result<W> {
     let err = |e: zip::result::ZipError| Error::Docx(format!("re-packing the archive: {e}"));
     let mut input = ZipArchive::new(Cursor::new(stored)).map_err(err)?;
-    let mut output = ZipWriter::new(Cursor::new(Vec::with_capacity(stored.len() / 3)));
+    let mut output = ZipWriter::new(sink);
     let base = SimpleFileOptions::default()
         .last_modified_time(DateTime::default())
         .system(System::Unix)
@@ -60,11 +71,17 @@ pub(super) fn recompress(stored: &[u8], title: &str, family: &str) -> Result<Vec
             .compression_level(Some(9))
             .unix_permissions(0o644);
         output.start_file(name.as_str(), options).map_err(err)?;
-        output
-            .write_all(&data)
-            .map_err(|e| Error::Docx(format!("re-packing {name}: {e}")))?;
+        match splice.take_if(|_| name == DOCUMENT) {
+            Some(splice) => splice.write(&data, &mut output)?,
+            None => output
+                .write_all(&data)
+                .map_err(|e| Error::Docx(format!("re-packing {name}: {e}")))?,
+        }
     }
-    Ok(output.finish().map_err(err)?.into_inner())
+    if splice.is_some() {
+        return Err(Error::Docx(format!("docx-rs wrote no {DOCUMENT}")));
+    }
+    output.finish().map_err(err)
 }
 
 fn patch(name: &str, data: Vec<u8>, title: &str, family: &str) -> Result<Vec<u8>> {

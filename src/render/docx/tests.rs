@@ -1,13 +1,20 @@
-//! Renders a small hand-built notice and checks the package and the XML parts.
+//! Renders a small hand-built notice and checks the package and the XML parts; streams long
+//! documents and checks them against the whole-`Docx` build, byte for byte.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
+use quick_xml::events::Event;
 use zip::{CompressionMethod, DateTime, ZipArchive};
 
-use super::DocxRenderer;
+use super::blocks::{Builder, Item};
+use super::{package, splice, DocxRenderer};
 use crate::doc::model::{
     Align, Block, Columns, Document, PageNumberStyle, PageSetup, Paragraph, Rule, Run,
+    Table as ModelTable,
 };
+use crate::doc::DocumentStream;
+use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::render::{RenderContext, Renderer};
 
@@ -309,4 +316,272 @@ fn core_properties_from_epoch_and_title() {
     assert!(core0.contains(">1970-01-01T00:00:00Z</dcterms:created>"));
     assert_eq!(super::package::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
     assert_eq!(super::package::rfc3339(-1), "1969-12-31T23:59:59Z");
+}
+
+/// A ruled table of `rows` body rows, `space_before_pt` above it.
+fn table(rows: usize, space_before_pt: f32) -> Block {
+    let cell = |t: String| match para(&t, Align::Left, 13.0, false) {
+        Block::Para(p) => p,
+        _ => unreachable!("para() builds a paragraph"),
+    };
+    Block::Table(ModelTable {
+        widths: vec![20.0, 100.0, 45.0],
+        header: ["TT", "Nội dung", "Ghi chú"]
+            .map(|t| cell(t.into()))
+            .to_vec(),
+        rows: (0..rows)
+            .map(|i| {
+                vec![
+                    cell(format!("{i}")),
+                    cell(format!("Việc {i}")),
+                    cell(String::new()),
+                ]
+            })
+            .collect(),
+        padding: 1.5,
+        border_pt: 0.5,
+        space_before_pt,
+        space_after_pt: 0.0,
+    })
+}
+
+/// The text of body block `i` of [`long_doc`].
+fn long_text(i: usize) -> String {
+    format!("Đoạn {i}: kết luận <số {i}> & \"ý kiến\" của Đảng ủy.")
+}
+
+/// `n` blocks: mostly paragraphs, with rules, ruled tables (some adjacent to a two-column
+/// block, one with space before) and a table at the very end.
+fn long_block(i: usize, n: usize) -> Block {
+    let columns = || {
+        let Block::Columns(c) = sample().blocks[0].clone() else {
+            unreachable!("the sample starts with columns")
+        };
+        Block::Columns(c)
+    };
+    match i {
+        _ if i + 1 == n => table(2, 0.0),
+        _ if i % 97 == 40 => columns(),
+        _ if i % 97 == 41 => table(3, 6.0),
+        _ if i % 97 == 42 => table(1, 0.0),
+        _ if i % 31 == 7 => rule(40.0),
+        _ => body(&long_text(i)),
+    }
+}
+
+fn long_doc(n: usize) -> Document {
+    Document {
+        blocks: (0..n).map(|i| long_block(i, n)).collect(),
+        ..sample()
+    }
+}
+
+/// What the renderer wrote before it streamed: one docx-rs `Docx` holding the whole body,
+/// packed and re-compressed.
+fn render_whole(doc: &Document) -> Vec<u8> {
+    let fonts = FontBook::builtin();
+    let family = &fonts.docx_family;
+    let date = package::rfc3339(0);
+    let (mut docx, mut body) = Builder::new(family).setup(&doc.page, &date).expect("setup");
+    let mut items = Vec::new();
+    let mut emit = |item| {
+        items.push(item);
+        Ok(())
+    };
+    for block in &doc.blocks {
+        body.block(block, &mut emit).expect("block");
+    }
+    body.finish(&mut emit).expect("finish");
+    for item in items {
+        docx = match item {
+            Item::Para(p) => docx.add_paragraph(*p),
+            Item::Table(t) => docx.add_table(*t),
+        };
+    }
+    let stored = splice::pack(docx).expect("pack");
+    let sink = Cursor::new(Vec::new());
+    package::recompress(&stored, &doc.meta_title, family, None, sink)
+        .expect("recompress")
+        .into_inner()
+}
+
+/// Streams `blocks` (produced one at a time, owned) with the sample's page setup.
+fn render_stream(blocks: impl Iterator<Item = Result<Block>> + Send + 'static) -> Result<Vec<u8>> {
+    let doc = sample();
+    let stream = DocumentStream {
+        kind: doc.kind,
+        meta_title: doc.meta_title,
+        page: doc.page,
+        blocks: Box::new(blocks.map(|b| b.map(Cow::Owned))),
+    };
+    let fonts = FontBook::builtin();
+    let ctx = RenderContext {
+        fonts: &fonts,
+        epoch: 0,
+    };
+    let mut out = Vec::new();
+    let result = DocxRenderer.render_to(stream, &ctx, &mut out);
+    // A render that fails writes nothing.
+    assert!(
+        result.is_ok() || out.is_empty(),
+        "{} bytes written",
+        out.len()
+    );
+    result.map(|()| out)
+}
+
+/// The text of each paragraph of the body outside tables, in order.
+fn body_texts(xml: &str) -> Vec<String> {
+    let mut r = quick_xml::Reader::from_str(xml);
+    let (mut out, mut tables, mut cur, mut in_t) = (Vec::new(), 0, None::<String>, false);
+    loop {
+        match r.read_event().expect("document.xml is XML") {
+            Event::Start(e) => match e.name().as_ref() {
+                b"w:tbl" => tables += 1,
+                b"w:p" if tables == 0 => cur = Some(String::new()),
+                b"w:t" => in_t = true,
+                _ => {}
+            },
+            Event::Text(t) if in_t => {
+                if let Some(s) = cur.as_mut() {
+                    s.push_str(&t.decode().expect("UTF-8"));
+                }
+            }
+            Event::GeneralRef(g) if in_t => {
+                if let Some(s) = cur.as_mut() {
+                    let c = g.resolve_char_ref().expect("char ref");
+                    s.push(c.unwrap_or_else(|| match &*g {
+                        b"amp" => '&',
+                        b"lt" => '<',
+                        b"gt" => '>',
+                        b"quot" => '"',
+                        b"apos" => '\'',
+                        other => panic!("entity {other:?}"),
+                    }));
+                }
+            }
+            Event::End(e) => match e.name().as_ref() {
+                b"w:tbl" => tables -= 1,
+                b"w:t" => in_t = false,
+                b"w:p" if tables == 0 => out.extend(cur.take()),
+                _ => {}
+            },
+            Event::Eof => return out,
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn streamed_bytes_match_the_whole_docx() {
+    let mut tables = sample();
+    // Adjacent tables, a table with space before, and a table last.
+    tables.blocks.insert(1, table(2, 0.0));
+    tables.blocks.insert(2, table(1, 8.0));
+    tables.blocks.push(table(4, 0.0));
+    let empty = Document {
+        blocks: Vec::new(),
+        ..sample()
+    };
+    for doc in [sample(), tables, empty, long_doc(600)] {
+        assert_eq!(
+            render(&doc, 0),
+            render_whole(&doc),
+            "{} blocks",
+            doc.blocks.len()
+        );
+    }
+}
+
+#[test]
+fn long_stream_keeps_every_paragraph_in_order() {
+    const N: usize = 4000;
+    let bytes = render_stream((0..N).map(|i| Ok(long_block(i, N)))).expect("renders");
+    assert_eq!(bytes, render(&long_doc(N), 0));
+    // Larger than the in-memory spool of unit tests: this package went through a file.
+    assert!(bytes.len() > 16 << 10, "{} bytes", bytes.len());
+    let xml = part(&bytes, "word/document.xml");
+    let expected: Vec<String> = (0..N)
+        .filter_map(|i| match long_block(i, N) {
+            Block::Para(p) => Some(p.text()),
+            Block::Rule(_) => Some(String::new()),
+            Block::Columns(_) | Block::Table(_) => None,
+        })
+        .collect();
+    // Spacers (empty paragraphs after tables) aside, the body is every paragraph in order.
+    let texts: Vec<String> = body_texts(&xml);
+    let non_empty = |v: &[String]| {
+        v.iter()
+            .filter(|t| !t.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(non_empty(&texts), non_empty(&expected));
+    assert!(non_empty(&texts).len() > N * 9 / 10);
+    assert_eq!(
+        texts.last().map(String::as_str),
+        Some(""),
+        "no spacer after the last table"
+    );
+    assert_eq!(xml.matches("<w:body>").count(), 1);
+    assert_eq!(xml.matches("<w:sectPr>").count(), 1);
+    assert!(xml
+        .trim_end()
+        .ends_with("</w:sectPr></w:body></w:document>"));
+    assert!(!xml.contains("vanthu: the body goes here"));
+    let tables = (0..N)
+        .filter(|&i| matches!(long_block(i, N), Block::Columns(_) | Block::Table(_)))
+        .count();
+    assert!(tables > 100);
+    assert_eq!(xml.matches("<w:tbl>").count(), tables);
+    // Paragraph ids stay unique and sequential across the stream.
+    let ids: Vec<&str> = xml
+        .split("w14:paraId=\"")
+        .skip(1)
+        .map(|s| &s[..8])
+        .collect();
+    let first = u32::from_str_radix(ids[0], 16).expect("hex id");
+    for (k, id) in ids.iter().enumerate() {
+        assert_eq!(u32::from_str_radix(id, 16).ok(), Some(first + k as u32));
+    }
+}
+
+#[test]
+fn a_stream_error_is_the_render_error() {
+    let blocks = (0..10).map(|i| match i {
+        6 => Err(Error::Usage("record 6 cannot be read".into())),
+        7.. => panic!("block {i} pulled after the error"),
+        _ => Ok(body(&long_text(i))),
+    });
+    let err = render_stream(blocks).expect_err("the stream failed");
+    assert!(
+        matches!(err, Error::Usage(ref m) if m == "record 6 cannot be read"),
+        "{err}"
+    );
+    // A bad block from a stream fails the same way.
+    let nested = Block::Columns(Columns {
+        left: vec![sample().blocks[0].clone()],
+        ..match sample().blocks[0].clone() {
+            Block::Columns(c) => c,
+            _ => unreachable!("the sample starts with columns"),
+        }
+    });
+    let err = render_stream([Ok(body("a")), Ok(nested)].into_iter()).expect_err("nested");
+    assert!(err.to_string().contains("cannot be nested"), "{err}");
+}
+
+#[test]
+fn a_missing_placeholder_is_an_error() {
+    let fonts = FontBook::builtin();
+    let (docx, _) = Builder::new(&fonts.docx_family)
+        .setup(&sample().page, "1970-01-01T00:00:00Z")
+        .expect("setup");
+    let stored = splice::pack(docx).expect("pack");
+    let splice = splice::Splice::new(b"<w:p>not there</w:p>".to_vec(), |_| {
+        panic!("the body is not written without the placeholder")
+    });
+    let sink = Cursor::new(Vec::new());
+    let err = package::recompress(&stored, "t", "Times New Roman", Some(splice), sink)
+        .expect_err("no placeholder");
+    assert!(err.to_string().contains("placeholder"), "{err}");
 }

@@ -1,0 +1,371 @@
+//! Blocks to docx-rs elements: the page setup and headers of the package, and each body
+//! block as the paragraphs and tables docx-rs builds for it, one block at a time.
+//!
+//! [`Body`] holds the only state that spans blocks (the next paragraph id and whether the
+//! last block was a table), so a body of any length is built with constant memory.
+
+use docx_rs::{
+    AlignmentType, BorderType, BreakType, BuildXML, Docx, FieldCharType, Header, InstrPAGE,
+    InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph as DPara, ParagraphBorder,
+    ParagraphBorderPosition, ParagraphBorders, Run as DRun, RunFonts, SpecialIndentType, Table,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType,
+    TableRow, WidthType,
+};
+
+use super::{half_points, pt20, twips};
+use crate::doc::model::{
+    Align, Block, Columns, Mm, PageSetup, Paragraph, Rule, Run, Table as ModelTable,
+};
+use crate::error::{Error, Result};
+
+/// One element of the document body, as docx-rs builds it.
+pub(super) enum Item {
+    Para(Box<DPara>),
+    Table(Box<Table>),
+}
+
+impl Item {
+    fn para(p: DPara) -> Self {
+        Item::Para(Box::new(p))
+    }
+
+    fn table(t: Table) -> Self {
+        Item::Table(Box::new(t))
+    }
+
+    /// The element's XML, exactly as docx-rs writes it inside `<w:body>`. Numbering is
+    /// refused: docx-rs would record it in the package's relationships, which are written
+    /// before the body.
+    pub(super) fn xml(&self) -> Result<Vec<u8>> {
+        let (xml, numbered) = match self {
+            Item::Para(p) => (p.build(), p.has_numbering),
+            Item::Table(t) => (t.build(), t.has_numbering),
+        };
+        if numbered {
+            return Err(Error::Docx("numbered paragraphs are not supported".into()));
+        }
+        Ok(xml)
+    }
+}
+
+/// Where the body's items go: written out (streaming) or added to a whole `Docx` (tests).
+pub(super) type Emit<'e> = dyn FnMut(Item) -> Result<()> + 'e;
+
+/// The body of one document, built block by block.
+pub(super) struct Body {
+    builder: Builder,
+    text_width: i32,
+    after_table: bool,
+}
+
+impl Body {
+    /// Emits the items of one block, preceded by a spacer where Word needs one.
+    pub(super) fn block(&mut self, block: &Block, emit: &mut Emit<'_>) -> Result<()> {
+        let b = &mut self.builder;
+        // Word merges adjacent tables and gives a document ending in a table a full-size
+        // empty paragraph: a 1 pt spacer avoids both.
+        let is_table = matches!(block, Block::Columns(_) | Block::Table(_));
+        if self.after_table && is_table {
+            emit(Item::para(b.base(1.0, 0.0, 0.0, 1.0)))?;
+        }
+        self.after_table = is_table;
+        match block {
+            Block::Para(p) => emit(Item::para(b.para(p, Place::default()))),
+            Block::Rule(r) => emit(Item::para(b.rule(r, self.text_width, Place::default()))),
+            Block::Columns(c) => emit(Item::table(b.columns(c, self.text_width)?)),
+            Block::Table(t) => {
+                if t.space_before_pt > 0.0 {
+                    emit(Item::para(b.base(1.0, t.space_before_pt - 1.0, 0.0, 1.0)))?;
+                }
+                emit(Item::table(b.table(t)))
+            }
+        }
+    }
+
+    /// Emits what follows the last block: a spacer if it was a table.
+    pub(super) fn finish(mut self, emit: &mut Emit<'_>) -> Result<()> {
+        if self.after_table {
+            emit(Item::para(self.builder.base(1.0, 0.0, 0.0, 1.0)))?;
+        }
+        Ok(())
+    }
+}
+
+/// A paragraph's place in a table: extra space before (the table's) and forced keep-next.
+#[derive(Clone, Copy, Default)]
+struct Place {
+    extra_before_pt: f32,
+    keep_next: bool,
+}
+
+pub(super) struct Builder {
+    fonts: RunFonts,
+    next_id: u32,
+}
+
+impl Builder {
+    pub(super) fn new(family: &str) -> Self {
+        let f = family;
+        Builder {
+            fonts: RunFonts::new().ascii(f).hi_ansi(f).cs(f).east_asia(f),
+            next_id: 0,
+        }
+    }
+
+    /// The package without a body: page size and margins, default fonts, dates and the two
+    /// headers; and the [`Body`] that builds the blocks for it.
+    pub(super) fn setup(mut self, page: &PageSetup, date: &str) -> Result<(Docx, Body)> {
+        let text_width = twips(page.text_width());
+        if text_width <= 0 {
+            return Err(Error::Docx(format!(
+                "the margins leave no text width ({} mm)",
+                page.text_width()
+            )));
+        }
+        let header_dist = twips(page.page_number.from_top).max(0);
+        let margin = PageMargin {
+            top: twips(page.margin_top),
+            left: twips(page.margin_left),
+            bottom: twips(page.margin_bottom),
+            right: twips(page.margin_right),
+            header: header_dist,
+            footer: header_dist,
+            gutter: 0,
+        };
+        let size = |mm: Mm| u32::try_from(twips(mm)).unwrap_or(0);
+        let docx = Docx::new()
+            .page_size(size(page.width), size(page.height))
+            .page_margin(margin)
+            .default_fonts(self.fonts.clone())
+            .default_size(28)
+            .default_tab_stop(720)
+            .created_at(date)
+            .updated_at(date)
+            .header(self.number_header(page.page_number.size_pt))
+            .first_header(Header::new().add_paragraph(self.base(1.0, 0.0, 0.0, 1.0)));
+        let body = Body {
+            builder: self,
+            text_width,
+            after_table: false,
+        };
+        Ok((docx, body))
+    }
+
+    /// A paragraph with a fixed, unique `w14:paraId` (docx-rs otherwise draws from a
+    /// per-thread counter), exact line pitch, widow control and the font at `size_pt`.
+    fn base(&mut self, size_pt: f32, before_pt: f32, after_pt: f32, pitch_pt: f32) -> DPara {
+        self.next_id += 1;
+        DPara::new()
+            .id(format!("{:08X}", self.next_id))
+            .line_spacing(
+                LineSpacing::new()
+                    .before(pt20(before_pt))
+                    .after(pt20(after_pt))
+                    .line(pt20(pitch_pt).max(20) as i32)
+                    .line_rule(LineSpacingType::Exact),
+            )
+            .widow_control(true)
+            .fonts(self.fonts.clone())
+            .size(half_points(size_pt))
+    }
+
+    fn run(&self, size_pt: f32) -> DRun {
+        DRun::new()
+            .fonts(self.fonts.clone())
+            .size(half_points(size_pt))
+    }
+
+    fn para(&mut self, p: &Paragraph, place: Place) -> DPara {
+        let before = p.space_before_pt + place.extra_before_pt;
+        let align = match p.align {
+            Align::Left => AlignmentType::Left,
+            Align::Center => AlignmentType::Center,
+            Align::Right => AlignmentType::Right,
+            Align::Justify => AlignmentType::Both,
+        };
+        let mut out = self
+            .base(p.size_pt, before, p.space_after_pt, p.line_pitch_pt)
+            .align(align)
+            .keep_next(p.keep_with_next || place.keep_next);
+        let indent = twips(p.first_indent);
+        if indent > 0 {
+            out = out.indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None);
+        } else if indent < 0 {
+            out = out.indent(None, Some(SpecialIndentType::Hanging(-indent)), None, None);
+        }
+        for run in &p.runs {
+            out = out.add_run(self.text_run(run, p.size_pt));
+        }
+        out
+    }
+
+    /// One model run; line feeds become line breaks and tabs become tabs. Other control
+    /// characters cannot appear in XML and are dropped.
+    fn text_run(&self, run: &Run, size_pt: f32) -> DRun {
+        let mut r = self.run(size_pt);
+        if run.bold {
+            r = r.bold();
+        }
+        if run.italic {
+            r = r.italic();
+        }
+        if run.underline {
+            r = r.underline("single");
+        }
+        for (i, line) in run.text.split('\n').enumerate() {
+            if i > 0 {
+                r = r.add_break(BreakType::TextWrapping);
+            }
+            for (j, part) in line.split('\t').enumerate() {
+                if j > 0 {
+                    r = r.add_tab();
+                }
+                let text: String = part.chars().filter(|c| !c.is_control()).collect();
+                if !text.is_empty() {
+                    r = r.add_text(text);
+                }
+            }
+        }
+        r
+    }
+
+    /// An empty, 1 pt high paragraph whose bottom border is the rule, centred by indents in
+    /// `avail` twips.
+    fn rule(&mut self, r: &Rule, avail: i32, place: Place) -> DPara {
+        let side = ((avail - twips(r.length)) / 2).max(0);
+        // Border widths are eighths of a point; Word accepts 2..=96.
+        let width = ((f64::from(r.thickness_pt) * 8.0).round() as usize).clamp(2, 96);
+        let border = ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+            .val(BorderType::Single)
+            .size(width)
+            .space(0)
+            .color("000000");
+        let before = r.space_before_pt + place.extra_before_pt;
+        self.base(1.0, before, r.space_after_pt, 1.0)
+            .indent(Some(side), None, Some(side), None)
+            .keep_next(place.keep_next)
+            .set_borders(ParagraphBorders::with_empty().set(border))
+    }
+
+    /// The default header: a centred PAGE field.
+    fn number_header(&mut self, size_pt: f32) -> Header {
+        let field = self
+            .run(size_pt)
+            .add_field_char(FieldCharType::Begin, false)
+            .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
+            .add_field_char(FieldCharType::Separate, false)
+            .add_text("2")
+            .add_field_char(FieldCharType::End, false);
+        // Single (natural) line height: the line box starts at the header distance.
+        let single = LineSpacing::new().before(0).after(0).line(240);
+        let single = single.line_rule(LineSpacingType::Auto);
+        let para = self.base(size_pt, 0.0, 0.0, size_pt).line_spacing(single);
+        Header::new().add_paragraph(para.align(AlignmentType::Center).add_run(field))
+    }
+
+    fn columns(&mut self, c: &Columns, text_width: i32) -> Result<Table> {
+        let left_w = twips(c.left_width);
+        let right_w = text_width - left_w;
+        if left_w <= 0 || right_w <= 0 {
+            return Err(Error::Docx(format!(
+                "left column width {} mm does not fit the text width",
+                c.left_width
+            )));
+        }
+        // With `align_last`, the last block of each column gets a row of its own, so the two
+        // start on the same line.
+        let rows: Vec<(&[Block], &[Block])> = if c.align_last {
+            let (l_head, l_last) = c.left.split_at(c.left.len().saturating_sub(1));
+            let (r_head, r_last) = c.right.split_at(c.right.len().saturating_sub(1));
+            if l_head.is_empty() && r_head.is_empty() {
+                vec![(l_last, r_last)]
+            } else {
+                vec![(l_head, r_head), (l_last, r_last)]
+            }
+        } else {
+            vec![(&c.left, &c.right)]
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for (i, &(left, right)) in rows.iter().enumerate() {
+            // Every row but the last is kept with the next, so the table stays on one page.
+            let place = Place {
+                extra_before_pt: if i == 0 { c.space_before_pt } else { 0.0 },
+                keep_next: i + 1 < rows.len(),
+            };
+            let cells = vec![
+                self.cell(left, left_w, place)?,
+                self.cell(right, right_w, place)?,
+            ];
+            out.push(TableRow::new(cells).cant_split());
+        }
+        Ok(Table::without_borders(out)
+            .set_grid(vec![left_w as usize, right_w as usize])
+            .width(text_width as usize, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed)
+            .margins(TableCellMargins::new().margin(0, 0, 0, 0))
+            .indent(0))
+    }
+
+    fn cell(&mut self, blocks: &[Block], width: i32, place: Place) -> Result<TableCell> {
+        let mut cell = TableCell::new().width(width as usize, WidthType::Dxa);
+        if blocks.is_empty() {
+            let filler = self.base(1.0, place.extra_before_pt, 0.0, 1.0);
+            return Ok(cell.add_paragraph(filler.keep_next(place.keep_next)));
+        }
+        for (i, block) in blocks.iter().enumerate() {
+            let place = Place {
+                extra_before_pt: if i == 0 { place.extra_before_pt } else { 0.0 },
+                ..place
+            };
+            let p = match block {
+                Block::Para(p) => self.para(p, place),
+                Block::Rule(r) => self.rule(r, width, place),
+                Block::Columns(_) | Block::Table(_) => {
+                    return Err(Error::Docx("columns and tables cannot be nested".into()));
+                }
+            };
+            cell = cell.add_paragraph(p);
+        }
+        Ok(cell)
+    }
+
+    /// A ruled table; rows never split across pages.
+    fn table(&mut self, t: &ModelTable) -> Table {
+        let pad = twips(t.padding).max(0) as usize;
+        let size = ((f64::from(t.border_pt) * 8.0).round() as usize).clamp(2, 96);
+        let border = |pos| {
+            TableBorder::new(pos)
+                .border_type(BorderType::Single)
+                .size(size)
+                .color("000000")
+        };
+        let borders = TableBorders::with_empty()
+            .set(border(TableBorderPosition::Top))
+            .set(border(TableBorderPosition::Left))
+            .set(border(TableBorderPosition::Bottom))
+            .set(border(TableBorderPosition::Right))
+            .set(border(TableBorderPosition::InsideH))
+            .set(border(TableBorderPosition::InsideV));
+        let widths: Vec<i32> = t.widths.iter().map(|w| twips(*w)).collect();
+        let mut rows = Vec::with_capacity(t.rows.len() + 1);
+        for cells in std::iter::once(&t.header).chain(&t.rows) {
+            let cells = cells
+                .iter()
+                .zip(&widths)
+                .map(|(p, w)| {
+                    TableCell::new()
+                        .width((*w).max(0) as usize, WidthType::Dxa)
+                        .add_paragraph(self.para(p, Place::default()))
+                })
+                .collect();
+            rows.push(TableRow::new(cells).cant_split());
+        }
+        Table::new(rows)
+            .set_borders(borders)
+            .set_grid(widths.iter().map(|w| (*w).max(0) as usize).collect())
+            .width(widths.iter().sum::<i32>().max(0) as usize, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed)
+            .margins(TableCellMargins::new().margin(0, pad, 0, pad))
+            .indent(0)
+    }
+}

@@ -1,0 +1,102 @@
+//! The streamed package: every part but the body comes from a docx-rs `Docx` whose body is one
+//! placeholder paragraph; `word/document.xml` is docx-rs's part with the placeholder replaced
+//! by the body, written (and deflated) block by block as it is built. The archive goes to a
+//! spool that stays in memory up to [`SPOOL_IN_MEMORY`] and moves to a temporary file past
+//! it, so memory does not grow with the length of the document.
+
+use std::io::{Cursor, Seek, Write};
+
+use docx_rs::{BuildXML, Docx, Paragraph, Run};
+
+use super::package::{self, DOCUMENT};
+use crate::error::{Error, Result};
+
+/// The compressed package kept in memory before it is spooled to a temporary file; ordinary
+/// documents (tens of kB) never reach it, a month's report of thousands of pages does. Unit
+/// tests use a small limit, so their long documents take the temporary-file path.
+const SPOOL_IN_MEMORY: usize = if cfg!(test) { 16 << 10 } else { 4 << 20 };
+
+/// Writes the package of `skeleton` (a `Docx` with everything but the body) to `out`, with
+/// the body that `body` writes into the deflating `word/document.xml`: docx-rs's part up to
+/// and including `<w:body>`, then `body`'s bytes, then docx-rs's part from the section
+/// properties on. The split is found with a placeholder paragraph, so no docx-rs markup is
+/// assumed.
+pub(super) fn write<'a>(
+    skeleton: Docx,
+    title: &str,
+    family: &str,
+    body: impl FnOnce(&mut dyn Write) -> Result<()> + 'a,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let placeholder = Paragraph::new()
+        .id("00000000")
+        .add_run(Run::new().add_text("vanthu: the body goes here"));
+    let splice = Splice::new(placeholder.build(), body);
+    let stored = pack(skeleton.add_paragraph(placeholder))?;
+    let spool = tempfile::spooled_tempfile(SPOOL_IN_MEMORY);
+    let mut spool = package::recompress(&stored, title, family, Some(splice), spool)?;
+    spool
+        .rewind()
+        .map_err(|e| Error::Docx(format!("reading the spooled package back: {e}")))?;
+    std::io::copy(&mut spool, out)
+        .map(drop)
+        .map_err(|e| crate::render::write_error("docx output", e))
+}
+
+/// docx-rs's own (stored, uncompressed) archive of `docx`.
+pub(super) fn pack(docx: Docx) -> Result<Vec<u8>> {
+    let mut stored = Cursor::new(Vec::new());
+    docx.pack(&mut stored)
+        .map_err(|e| Error::Docx(format!("cannot write the package: {e}")))?;
+    Ok(stored.into_inner())
+}
+
+/// Writes the body into the (deflating) writer of `word/document.xml`.
+type WriteBody<'a> = Box<dyn FnOnce(&mut dyn Write) -> Result<()> + 'a>;
+
+/// How `word/document.xml` is completed: the bytes of the placeholder to replace, and what
+/// writes the body in its place.
+pub(super) struct Splice<'a> {
+    marker: Vec<u8>,
+    body: WriteBody<'a>,
+}
+
+impl<'a> Splice<'a> {
+    /// Replaces `marker` (the placeholder's XML) with what `body` writes.
+    pub(super) fn new(
+        marker: Vec<u8>,
+        body: impl FnOnce(&mut dyn Write) -> Result<()> + 'a,
+    ) -> Self {
+        Splice {
+            marker,
+            body: Box::new(body),
+        }
+    }
+
+    /// Writes `xml` (docx-rs's `word/document.xml`) to `out` with the body in place of the
+    /// placeholder, which must occur exactly once.
+    pub(super) fn write(self, xml: &[u8], out: &mut dyn Write) -> Result<()> {
+        let missing = || {
+            Error::Docx(format!(
+                "{DOCUMENT} from docx-rs does not hold the body placeholder exactly once"
+            ))
+        };
+        let at = find(xml, &self.marker).ok_or_else(missing)?;
+        let (head, tail) = (&xml[..at], &xml[at + self.marker.len()..]);
+        if find(tail, &self.marker).is_some() {
+            return Err(missing());
+        }
+        let io = |e: std::io::Error| Error::Docx(format!("writing {DOCUMENT}: {e}"));
+        out.write_all(head).map_err(io)?;
+        (self.body)(out)?;
+        out.write_all(tail).map_err(io)
+    }
+}
+
+/// The first position of `needle` (non-empty) in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
