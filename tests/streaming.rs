@@ -4,7 +4,7 @@
 mod common;
 
 use std::borrow::Cow;
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -62,6 +62,16 @@ impl Write for Recorder {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// Append-only: the PDF is written front to back, never seeking.
+impl Seek for Recorder {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        match pos {
+            SeekFrom::Current(0) | SeekFrom::End(0) => Ok(self.bytes.len() as u64),
+            _ => Err(std::io::Error::other("the PDF writer seeked")),
+        }
     }
 }
 
@@ -138,7 +148,7 @@ fn issue4_an_error_in_the_stream_stops_the_pdf_with_that_error() {
         fonts: &fonts,
         epoch: 0,
     };
-    let mut out = Vec::new();
+    let mut out = std::io::Cursor::new(Vec::new());
     let err = PdfRenderer
         .render_to(stream(500, Arc::clone(&pulled), Some(321)), &ctx, &mut out)
         .expect_err("the stream's error ends the render");

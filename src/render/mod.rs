@@ -5,7 +5,7 @@
 pub mod docx;
 pub mod pdf;
 
-use std::io::Write;
+use std::io::{Cursor, Seek, Write};
 
 use crate::doc::model::Document;
 use crate::doc::DocumentStream;
@@ -23,21 +23,28 @@ pub struct RenderContext<'a> {
 pub trait Renderer: Sync {
     /// File extension without the dot.
     fn extension(&self) -> &'static str;
-    /// Writes the document to `out`, pulling its blocks as it goes.
+    /// Writes the document to `out` (from its current position, which should be the start),
+    /// pulling its blocks as it goes.
     fn render_to(
         &self,
         doc: DocumentStream<'_>,
         ctx: &RenderContext,
-        out: &mut dyn Write,
+        out: &mut dyn Output,
     ) -> Result<()>;
 
     /// The document's bytes (exporters are functions that return bytes).
     fn render(&self, doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(64 * 1024);
+        let mut out = Cursor::new(Vec::with_capacity(64 * 1024));
         self.render_to(doc.stream(), ctx, &mut out)?;
-        Ok(out)
+        Ok(out.into_inner())
     }
 }
+
+/// Where a renderer writes: a file or a buffer. A DOCX archive seeks back to fill in each
+/// entry's sizes, so a long document goes straight to its (temporary) file and nowhere else.
+pub trait Output: Write + Seek {}
+
+impl<T: Write + Seek> Output for T {}
 
 /// An I/O error while writing a rendered document to `out`.
 pub fn write_error(what: &str, e: std::io::Error) -> Error {

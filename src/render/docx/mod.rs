@@ -18,7 +18,7 @@ use std::io::Write;
 use crate::doc::model::Mm;
 use crate::doc::DocumentStream;
 use crate::error::{Error, Result};
-use crate::render::{RenderContext, Renderer};
+use crate::render::{Output, RenderContext, Renderer};
 
 /// Renders the `.docx` output.
 pub struct DocxRenderer;
@@ -32,7 +32,7 @@ impl Renderer for DocxRenderer {
         &self,
         doc: DocumentStream<'_>,
         ctx: &RenderContext,
-        out: &mut dyn Write,
+        out: &mut dyn Output,
     ) -> Result<()> {
         let family = &ctx.fonts.docx_family;
         let date = package::rfc3339(ctx.epoch);

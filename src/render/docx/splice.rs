@@ -1,20 +1,15 @@
 //! The streamed package: every part but the body comes from a docx-rs `Docx` whose body is one
 //! placeholder paragraph; `word/document.xml` is docx-rs's part with the placeholder replaced
-//! by the body, written (and deflated) block by block as it is built. The archive goes to a
-//! spool that stays in memory up to [`SPOOL_IN_MEMORY`] and moves to a temporary file past
-//! it, so memory does not grow with the length of the document.
+//! by the body, written (and deflated) block by block as it is built, straight into the
+//! output, so memory does not grow with the length of the document.
 
-use std::io::{Cursor, Seek, Write};
+use std::io::{Cursor, Write};
 
 use docx_rs::{BuildXML, Docx, Paragraph, Run};
 
 use super::package::{self, DOCUMENT};
 use crate::error::{Error, Result};
-
-/// The compressed package kept in memory before it is spooled to a temporary file; ordinary
-/// documents (tens of kB) never reach it, a month's report of thousands of pages does. Unit
-/// tests use a small limit, so their long documents take the temporary-file path.
-const SPOOL_IN_MEMORY: usize = if cfg!(test) { 16 << 10 } else { 4 << 20 };
+use crate::render::Output;
 
 /// Writes the package of `skeleton` (a `Docx` with everything but the body) to `out`, with
 /// the body that `body` writes into the deflating `word/document.xml`: docx-rs's part up to
@@ -26,21 +21,14 @@ pub(super) fn write<'a>(
     title: &str,
     family: &str,
     body: impl FnOnce(&mut dyn Write) -> Result<()> + 'a,
-    out: &mut dyn Write,
+    out: &mut dyn Output,
 ) -> Result<()> {
     let placeholder = Paragraph::new()
         .id("00000000")
         .add_run(Run::new().add_text("vanthu: the body goes here"));
     let splice = Splice::new(placeholder.build(), body);
     let stored = pack(skeleton.add_paragraph(placeholder))?;
-    let spool = tempfile::spooled_tempfile(SPOOL_IN_MEMORY);
-    let mut spool = package::recompress(&stored, title, family, Some(splice), spool)?;
-    spool
-        .rewind()
-        .map_err(|e| Error::Docx(format!("reading the spooled package back: {e}")))?;
-    std::io::copy(&mut spool, out)
-        .map(drop)
-        .map_err(|e| crate::render::write_error("docx output", e))
+    package::recompress(&stored, title, family, Some(splice), out).map(drop)
 }
 
 /// docx-rs's own (stored, uncompressed) archive of `docx`.

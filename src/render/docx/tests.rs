@@ -419,15 +419,12 @@ fn render_stream(blocks: impl Iterator<Item = Result<Block>> + Send + 'static) -
         fonts: &fonts,
         epoch: 0,
     };
-    let mut out = Vec::new();
-    let result = DocxRenderer.render_to(stream, &ctx, &mut out);
-    // A render that fails writes nothing.
-    assert!(
-        result.is_ok() || out.is_empty(),
-        "{} bytes written",
-        out.len()
-    );
-    result.map(|()| out)
+    // A render that fails may have written part of the archive: callers write to a temp file
+    // and keep it only when the render succeeds (`output.rs`, the bundle).
+    let mut out = std::io::Cursor::new(Vec::new());
+    DocxRenderer
+        .render_to(stream, &ctx, &mut out)
+        .map(|()| out.into_inner())
 }
 
 /// The text of each paragraph of the body outside tables, in order.
@@ -498,8 +495,6 @@ fn long_stream_keeps_every_paragraph_in_order() {
     const N: usize = 4000;
     let bytes = render_stream((0..N).map(|i| Ok(long_block(i, N)))).expect("renders");
     assert_eq!(bytes, render(&long_doc(N), 0));
-    // Larger than the in-memory spool of unit tests: this package went through a file.
-    assert!(bytes.len() > 16 << 10, "{} bytes", bytes.len());
     let xml = part(&bytes, "word/document.xml");
     let expected: Vec<String> = (0..N)
         .filter_map(|i| match long_block(i, N) {

@@ -29,7 +29,7 @@ use crate::doc::model::{Block, Mm, PageSetup};
 use crate::doc::stream::{self, DocumentStream};
 use crate::error::{Error, Result};
 use crate::fonts::{Face, FontBook};
-use crate::render::{RenderContext, Renderer};
+use crate::render::{Output, RenderContext, Renderer};
 use canvas::{to_pt, Canvas, Frame, WidthTable};
 use columns::ColumnsElement;
 use elements::{rule_height, PageNumbers, ParaElement, RuleElement};
@@ -48,7 +48,7 @@ impl Renderer for PdfRenderer {
         &self,
         doc: DocumentStream<'_>,
         ctx: &RenderContext,
-        out: &mut dyn std::io::Write,
+        out: &mut dyn Output,
     ) -> Result<()> {
         let gen = |e: genpdfi::error::Error| Error::Pdf(e.to_string());
         let fonts = FontCache::new(genpdf_family(ctx.fonts)?);
