@@ -14,6 +14,7 @@ pub mod cache;
 pub mod files;
 pub mod manifest;
 pub mod plan;
+pub mod report;
 pub mod run;
 pub mod zip;
 
