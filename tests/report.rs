@@ -246,8 +246,7 @@ fn issue4_report_changed_file_is_an_error() {
         MonthSessions::from_disk(refs.clone()),
         |s| s.collect(),
     )
-    .err()
-    .expect("an error");
+    .expect_err("an error");
     let msg = err.to_string();
     assert!(msg.contains("b.yaml") && msg.contains("changed"), "{msg}");
     // A file that is gone is an error naming it too.
@@ -255,8 +254,7 @@ fn issue4_report_changed_file_is_an_error() {
     let msg = with_report_stream(&env, 2022, 11, MonthSessions::from_disk(refs), |s| {
         s.collect()
     })
-    .err()
-    .expect("an error")
+    .expect_err("an error")
     .to_string();
     assert!(msg.contains("b.yaml"), "{msg}");
 }
