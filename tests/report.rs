@@ -109,3 +109,237 @@ fn issue4_monthly_report_has_a_session_table_and_each_sessions_conclusions() {
         );
     }
 }
+
+/// Copies records into a folder and describes them as the bundle's scan does.
+fn on_disk(dir: &Path, records: &[(&str, &Path)]) -> Vec<vanthu::report::SessionRef> {
+    use sha2::{Digest, Sha256};
+    records
+        .iter()
+        .map(|(stem, src)| {
+            let path = dir.join(format!("{stem}.yaml"));
+            std::fs::copy(src, &path).unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            let date = load_file(&path).unwrap().record.session.date;
+            vanthu::report::SessionRef {
+                path,
+                stem: stem.to_string(),
+                date,
+                sha256: Sha256::digest(&bytes)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn long_record() -> std::path::PathBuf {
+    root().join("tests/fixtures/good/long-40-directives.yaml")
+}
+
+fn state_record() -> std::path::PathBuf {
+    root().join("tests/fixtures/good/xa-an-phu-2023-01-05.yaml")
+}
+
+#[test]
+fn issue4_report_streams_records_from_disk() {
+    use vanthu::report::{with_report_stream, MonthSessions};
+    let env = Env::new(None, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (reference, long) = (reference_record(), long_record());
+    let refs = on_disk(
+        dir.path(),
+        &[
+            ("b-thuan", &reference),
+            ("a-long", &long),
+            ("c-thuan", &reference),
+        ],
+    );
+    let streamed = with_report_stream(&env, 2022, 11, MonthSessions::from_disk(refs), |s| {
+        s.collect()
+    })
+    .unwrap()
+    .expect("a report");
+    // The same document as from the records held in memory.
+    let a = load_file(&reference).unwrap().record;
+    let l = load_file(&long).unwrap().record;
+    let held = vanthu::report::month_report(
+        &env,
+        2022,
+        11,
+        &[
+            ("c-thuan".to_string(), &a),
+            ("b-thuan".to_string(), &a),
+            ("a-long".to_string(), &l),
+        ],
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(streamed, held);
+    let texts: Vec<String> = streamed.paragraphs().iter().map(|p| p.text()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("đã tổ chức 3 buổi làm việc")),
+        "{texts:?}"
+    );
+    // The table: one row per session, by date then file stem.
+    let table = streamed
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            vanthu::doc::model::Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .expect("the session table");
+    let rows: Vec<(String, String)> = table
+        .rows
+        .iter()
+        .map(|r| (r[0].text(), r[4].text()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("1".into(), "40".into()),
+            ("2".into(), "8".into()),
+            ("3".into(), "8".into())
+        ]
+    );
+    // One section per session, each with its own directives.
+    let sections: Vec<&String> = texts
+        .iter()
+        .filter(|t| t.starts_with("2.") && t.contains("Buổi làm việc với"))
+        .collect();
+    assert_eq!(sections.len(), 3, "{sections:?}");
+    assert!(sections[2].starts_with("2.3. Buổi làm việc với Đảng ủy xã Thuận"));
+    assert_eq!(texts.iter().filter(|t| t.starts_with("(40) ")).count(), 1);
+    assert_eq!(texts.iter().filter(|t| t.starts_with("(8) ")).count(), 3);
+    // The last body paragraph is kept with what follows (an official document).
+    let last_body = streamed
+        .blocks
+        .iter()
+        .rev()
+        .find_map(|b| match b {
+            vanthu::doc::model::Block::Para(p) => Some(p),
+            _ => None,
+        })
+        .unwrap();
+    assert!(last_body.keep_with_next && last_body.text().starts_with("(8) "));
+}
+
+#[test]
+fn issue4_report_changed_file_is_an_error() {
+    use vanthu::report::{with_report_stream, MonthSessions};
+    let env = Env::new(None, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (reference, long) = (reference_record(), long_record());
+    let refs = on_disk(dir.path(), &[("a", &reference), ("b", &long)]);
+    // The second record changes after the scan: one more character in a comment.
+    let changed = dir.path().join("b.yaml");
+    let mut text = std::fs::read_to_string(&changed).unwrap();
+    text.push_str("# sửa\n");
+    std::fs::write(&changed, text).unwrap();
+    let err = with_report_stream(
+        &env,
+        2022,
+        11,
+        MonthSessions::from_disk(refs.clone()),
+        |s| s.collect(),
+    )
+    .expect_err("an error");
+    let msg = err.to_string();
+    assert!(msg.contains("b.yaml") && msg.contains("changed"), "{msg}");
+    // A file that is gone is an error naming it too.
+    std::fs::remove_file(&changed).unwrap();
+    let msg = with_report_stream(&env, 2022, 11, MonthSessions::from_disk(refs), |s| {
+        s.collect()
+    })
+    .expect_err("an error")
+    .to_string();
+    assert!(msg.contains("b.yaml"), "{msg}");
+}
+
+#[test]
+fn issue4_report_markup_is_cut_only_where_the_parse_cannot_change() {
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::Arc;
+    use vanthu::doc::chunk::Chunker;
+    use vanthu::doc::markup::parse;
+    use vanthu::report::bridge::MarkupSink;
+    use vanthu::report::{report_data, MonthSessions, TEMPLATE};
+    let env = Env::new(None, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (reference, long, state) = (reference_record(), long_record(), state_record());
+    let refs = on_disk(
+        dir.path(),
+        &[
+            ("a", &reference),
+            ("b", &long),
+            ("c", &state),
+            ("d", &reference),
+        ],
+    );
+    let sessions = Arc::new(MonthSessions::from_disk(refs));
+    let data = report_data(2022, 11, 4);
+    let mut pieces: Vec<String> = Vec::new();
+    let marks = Arc::new(AtomicUsize::new(0));
+    let mut sink = MarkupSink {
+        chunker: Chunker::new(env.engine.cuttable(TEMPLATE)),
+        marks: marks.clone(),
+        seen: 0,
+        pending: Vec::new(),
+        emit: |p: &str| {
+            pieces.push(p.to_string());
+            Ok(())
+        },
+    };
+    env.engine
+        .render_body_to(TEMPLATE, &data, sessions.clone(), marks, &mut sink)
+        .unwrap();
+    sink.finish().unwrap();
+    let mut whole = Vec::new();
+    env.engine
+        .render_body_to(
+            TEMPLATE,
+            &data,
+            sessions,
+            Arc::new(AtomicUsize::new(0)),
+            &mut whole,
+        )
+        .unwrap();
+    let whole = String::from_utf8(whole).unwrap();
+    assert_eq!(pieces.concat(), whole);
+    // The intro and the whole table, then one piece per session's section.
+    assert_eq!(pieces.len(), 5, "{pieces:#?}");
+    assert!(pieces[0].contains("| STT |") && pieces[0].contains("| 4 |"));
+    assert!(pieces[1].starts_with("\n**2. Kết luận"));
+    assert!(pieces[4].starts_with("\n**2.4. "));
+    let chunked: Vec<_> = pieces.iter().flat_map(|p| parse(p)).collect();
+    assert_eq!(chunked, parse(&whole));
+}
+
+#[test]
+fn issue4_a_failing_renderer_ends_the_report_producer() {
+    use vanthu::report::{with_report_stream, MonthSessions};
+    let env = Env::new(None, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let long = long_record();
+    let stems: Vec<String> = (0..20).map(|i| format!("r{i:02}")).collect();
+    let list: Vec<(&str, &Path)> = stems.iter().map(|s| (s.as_str(), long.as_path())).collect();
+    let refs = on_disk(dir.path(), &list);
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // 20 sessions of 40 directives: far more blocks than the channel holds.
+        let r = with_report_stream(&env, 2022, 11, MonthSessions::from_disk(refs), |mut s| {
+            for _ in 0..3 {
+                s.blocks.next().unwrap().unwrap();
+            }
+            Err::<(), _>(vanthu::error::Error::Pdf("the renderer failed".into()))
+        });
+        let _ = done_tx.send(r.err().map(|e| e.to_string()));
+    });
+    let got = done_rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the producer thread ended");
+    assert_eq!(got.as_deref(), Some("PDF: the renderer failed"));
+}

@@ -2,8 +2,8 @@
 //!
 //! The way through, one way: [`plan`] picks the input files (the shard's slice, refusing
 //! clashing names) → [`run`] loads them in parallel, keeps the month's records, reuses what
-//! an earlier run left ([`cache`]), renders the rest and the monthly report while writing
-//! each record's files as they finish ([`files`]) → [`manifest`] records every file and
+//! an earlier run left ([`cache`]), renders the rest and the monthly report ([`report`], streamed
+//! into temp files) while writing each record's files as they finish ([`files`]) → [`manifest`] records every file and
 //! input with its hash → [`zip`] packs the bundle with fixed times and order.
 //!
 //! Layout of `OUT/YYYY-MM/`: `<record stem>/<template>.{pdf,docx}`, `bao-cao-thang.{pdf,docx}`,
@@ -14,6 +14,7 @@ pub mod cache;
 pub mod files;
 pub mod manifest;
 pub mod plan;
+pub mod report;
 pub mod run;
 pub mod zip;
 

@@ -28,16 +28,16 @@ use crate::bundle::manifest::{
     ErrorEntry, FailedEntry, FileEntry, Manifest, RecordEntry, ReportEntry, ShardInfo, FORMAT,
 };
 use crate::bundle::plan::{self, Input, Month, Shard};
+use crate::bundle::report::{report, Candidate, ReportOutcome};
 use crate::bundle::zip;
 use crate::diag::Diagnostic;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::model::load::{load_bytes, load_file, MAX_RECORD_BYTES};
-use crate::model::Record;
+use crate::model::record::Date;
 use crate::output::write_atomic;
 use crate::pipeline::render_record;
-use crate::render::{self, RenderContext};
-use crate::report::{month_report, TEMPLATE as REPORT};
+use crate::report::SessionRef;
 
 pub struct Options {
     /// The record files, already expanded from the command line's paths.
@@ -84,8 +84,9 @@ enum Scanned {
     Ready {
         sha256: String,
         key: String,
-        /// Kept for the monthly report (not in a shard run, which writes none).
-        record: Option<Box<Record>>,
+        /// The session date, for the monthly report's order (the report reads the record
+        /// again when its turn comes).
+        session_date: Date,
         date: String,
         warnings: Vec<Diagnostic>,
         /// Intact files of an earlier run under the same key.
@@ -106,7 +107,7 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     let scanned: Vec<Scanned> = inputs
         .par_iter()
         .map(|input| {
-            let s = scan(&hashes, &prev, &dir, month, input, opts.shard.is_none());
+            let s = scan(&hashes, &prev, &dir, month, input);
             bar.inc();
             s
         })
@@ -120,6 +121,7 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     phases.mark("check");
     bar.restart(pending.len(), "rendering");
     let no_exclusions = HashSet::new();
+    let candidates = candidates(&inputs, &scanned);
     let (report_try, rendered) = rayon::join(
         || {
             report(
@@ -128,8 +130,7 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
                 &prev,
                 &dir,
                 (month, opts.shard),
-                &inputs,
-                &scanned,
+                &candidates,
                 &no_exclusions,
             )
         },
@@ -165,14 +166,19 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
             &prev,
             &dir,
             (month, opts.shard),
-            &inputs,
-            &scanned,
+            &candidates,
             &failed_late,
         )?,
     };
-    if let Some(r) = &report {
-        r.write(&dir)?;
-    }
+    drop(candidates);
+    let report = match report {
+        Some(r) => {
+            let (key, outputs, now) = (r.key.clone(), r.outputs.clone(), r.rendered_now());
+            r.write(&dir)?;
+            Some((key, outputs, now))
+        }
+        None => None,
+    };
     bar.finish();
 
     // Pass 3: finish.
@@ -259,14 +265,14 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
             }
         }
     }
-    let report_entry = report.map(|r| {
-        if r.bytes.is_some() {
-            summary.documents_rendered += r.outputs.len();
+    let report_entry = report.map(|(key, outputs, rendered_now)| {
+        if rendered_now {
+            summary.documents_rendered += outputs.len();
         }
-        files.extend(r.outputs.iter().cloned());
+        files.extend(outputs.iter().cloned());
         ReportEntry {
-            cache_key: r.key,
-            outputs: r.outputs.into_iter().map(|f| f.path).collect(),
+            cache_key: key,
+            outputs: outputs.into_iter().map(|f| f.path).collect(),
         }
     });
     records.sort_by(|a, b| a.file.cmp(&b.file));
@@ -334,14 +340,7 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     Ok(summary)
 }
 
-fn scan(
-    hashes: &EnvHashes,
-    prev: &Previous,
-    dir: &Path,
-    month: Month,
-    input: &Input,
-    keep_record: bool,
-) -> Scanned {
+fn scan(hashes: &EnvHashes, prev: &Previous, dir: &Path, month: Month, input: &Input) -> Scanned {
     let path = &input.path;
     let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_RECORD_BYTES as u64);
     let bytes = match std::fs::read(path) {
@@ -380,7 +379,7 @@ fn scan(
     Scanned::Ready {
         sha256,
         key,
-        record: keep_record.then(|| Box::new(loaded.record)),
+        session_date: date,
         date: date.to_string(),
         warnings: loaded.warnings,
         reused,
@@ -441,95 +440,34 @@ fn render_one(env: &Env, dir: &Path, input: &Input) -> Result<Rendered> {
     Ok(Ok(entries))
 }
 
-struct ReportOutcome {
-    key: String,
-    outputs: Vec<FileEntry>,
-    /// The files' bytes when rendered now (not reused), written once the report is final.
-    bytes: Option<Vec<Vec<u8>>>,
-}
-
-impl ReportOutcome {
-    fn write(&self, dir: &Path) -> Result<()> {
-        for (f, bytes) in self.outputs.iter().zip(self.bytes.iter().flatten()) {
-            write_renamed(&dir.join(&f.path), bytes)?;
-        }
-        Ok(())
-    }
-}
-
-/// The monthly report over every record that loaded, but those in `exclude` (a shard writes
-/// none).
-#[allow(clippy::too_many_arguments)]
-fn report(
-    env: &Env,
-    hashes: &EnvHashes,
-    prev: &Previous,
-    dir: &Path,
-    (month, shard): (Month, Option<Shard>),
-    inputs: &[Input],
-    scanned: &[Scanned],
-    exclude: &HashSet<usize>,
-) -> Result<Option<ReportOutcome>> {
-    if shard.is_some() {
-        return Ok(None);
-    }
-    let mut included: Vec<(&Input, &str, &Record)> = inputs
+/// The records of the month that loaded, as the report finds them again.
+fn candidates<'a>(inputs: &'a [Input], scanned: &'a [Scanned]) -> Vec<(usize, Candidate<'a>)> {
+    inputs
         .iter()
         .zip(scanned)
         .enumerate()
-        .filter(|(i, _)| !exclude.contains(i))
-        .filter_map(|(_, (input, s))| match s {
+        .filter_map(|(i, (input, s))| match s {
             Scanned::Ready {
+                sha256,
                 key,
-                record: Some(record),
+                session_date,
                 ..
-            } => Some((input, key.as_str(), record.as_ref())),
+            } => Some((
+                i,
+                Candidate {
+                    input,
+                    key: key.as_str(),
+                    session: SessionRef {
+                        path: input.path.clone(),
+                        stem: input.stem.clone(),
+                        date: *session_date,
+                        sha256: sha256.clone(),
+                    },
+                },
+            )),
             _ => None,
         })
-        .collect();
-    if included.is_empty() {
-        return Ok(None);
-    }
-    included.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-    let keyed: Vec<(&str, &str)> = included
-        .iter()
-        .map(|(i, k, _)| (i.name.as_str(), *k))
-        .collect();
-    let key = hashes.report_key(month, &keyed);
-    if let Some(outputs) = prev.reuse_report(dir, &key) {
-        return Ok(Some(ReportOutcome {
-            key,
-            outputs,
-            bytes: None,
-        }));
-    }
-    let records: Vec<(String, &Record)> = included
-        .iter()
-        .map(|(i, _, r)| (i.stem.clone(), *r))
-        .collect();
-    let Some(doc) = month_report(env, month.year, month.month, &records)? else {
-        return Ok(None);
-    };
-    let ctx = RenderContext {
-        fonts: &env.fonts,
-        epoch: env.epoch,
-    };
-    let mut outputs = Vec::new();
-    let mut all = Vec::new();
-    for r in render::all() {
-        let bytes = r.render(&doc, &ctx)?;
-        outputs.push(FileEntry {
-            path: format!("{REPORT}.{}", r.extension()),
-            sha256: sha256_hex(&bytes),
-            size: bytes.len() as u64,
-        });
-        all.push(bytes);
-    }
-    Ok(Some(ReportOutcome {
-        key,
-        outputs,
-        bytes: Some(all),
-    }))
+        .collect()
 }
 
 fn failed_entry(input: &Input, sha256: Option<String>, diags: &[Diagnostic]) -> FailedEntry {

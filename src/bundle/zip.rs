@@ -9,7 +9,11 @@
 //! whose manifest is unchanged and whose zip still has that hash does not rebuild the zip.
 //!
 //! Entries are compressed in parallel, a batch of files per worker, and copied compressed
-//! into the archive in order (the bytes are those of a sequential write). The archive goes
+//! into the archive in order (the bytes are those of a sequential write). A file larger than
+//! [`STREAM_ABOVE`] (the monthly report of a large month) is instead copied from disk into the
+//! archive as it is read, in fixed 64 KiB pieces, never held whole: a stored entry (PDF) has
+//! the same bytes either way; a deflated one (DOCX) compresses a little differently when fed
+//! in pieces, the same on every run. The archive goes
 //! to a temp file next to the old one; when the result equals the zip already there, the old
 //! one is left untouched.
 
@@ -60,6 +64,9 @@ pub fn dos_time(epoch: i64) -> DateTime {
 /// the archive: the Deflate work runs on every core while the archive is written in order.
 const BATCH: usize = 32;
 
+/// Files larger than this are streamed from disk into the archive on the writing thread.
+pub const STREAM_ABOVE: u64 = 4 * 1024 * 1024;
+
 fn options(epoch: i64) -> SimpleFileOptions {
     SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -105,6 +112,29 @@ fn batch(entries: &[(String, Source<'_>)], epoch: i64) -> Result<Vec<u8>> {
     Ok(z.finish().map_err(zerr)?.into_inner())
 }
 
+/// Copies a file into `out` in pieces of exactly 64 KiB (the last one shorter), so that a
+/// compressor sees the same pieces on every run whatever the reads return.
+fn copy_in_pieces(path: &Path, out: &mut impl Write) -> std::io::Result<()> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let mut filled = 0;
+        while filled < buf.len() {
+            match f.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if filled == 0 {
+            return Ok(());
+        }
+        out.write_all(&buf[..filled])?;
+    }
+}
+
 enum Source<'a> {
     Bytes(&'a [u8]),
     File(PathBuf),
@@ -119,6 +149,18 @@ pub fn write_bundle_zip(
     manifest: &[u8],
     files: &[FileEntry],
     epoch: i64,
+) -> Result<bool> {
+    write_zip(zip_path, dir, prefix, manifest, files, epoch, STREAM_ABOVE)
+}
+
+fn write_zip(
+    zip_path: &Path,
+    dir: &Path,
+    prefix: &str,
+    manifest: &[u8],
+    files: &[FileEntry],
+    epoch: i64,
+    stream_above: u64,
 ) -> Result<bool> {
     let io = |p: &Path| {
         let p = p.to_path_buf();
@@ -146,18 +188,37 @@ pub fn write_bundle_zip(
     ));
     // A few batches per worker at a time: memory stays a few megabytes at any size.
     let wave = BATCH * 2 * rayon::current_num_threads().max(1);
-    for group in entries.chunks(wave) {
-        let packed: Vec<Vec<u8>> = group
-            .par_chunks(BATCH)
-            .map(|b| batch(b, epoch))
-            .collect::<Result<_>>()?;
-        for bytes in packed {
-            let mut part = ZipArchive::new(Cursor::new(bytes)).map_err(zerr)?;
-            for i in 0..part.len() {
-                let entry = part.by_index_raw(i).map_err(zerr)?;
-                zip.raw_copy_file(entry).map_err(zerr)?;
+    let large: Vec<bool> = entries
+        .iter()
+        .map(|(_, src)| match src {
+            Source::File(p) => std::fs::metadata(p).is_ok_and(|m| m.len() > stream_above),
+            Source::Bytes(_) => false,
+        })
+        .collect();
+    let mut start = 0;
+    while start < entries.len() {
+        let end = (start..entries.len())
+            .find(|&i| large[i])
+            .unwrap_or(entries.len());
+        for group in entries[start..end].chunks(wave) {
+            let packed: Vec<Vec<u8>> = group
+                .par_chunks(BATCH)
+                .map(|b| batch(b, epoch))
+                .collect::<Result<_>>()?;
+            for bytes in packed {
+                let mut part = ZipArchive::new(Cursor::new(bytes)).map_err(zerr)?;
+                for i in 0..part.len() {
+                    let entry = part.by_index_raw(i).map_err(zerr)?;
+                    zip.raw_copy_file(entry).map_err(zerr)?;
+                }
             }
         }
+        if let Some((name, Source::File(path))) = entries.get(end) {
+            zip.start_file(name.as_str(), options_for(name, epoch))
+                .map_err(zerr)?;
+            copy_in_pieces(path, &mut zip).map_err(io(path))?;
+        }
+        start = end + 1;
     }
     let mut out = zip.finish().map_err(zerr)?;
     out.flush().map_err(io(zip_path))?;
@@ -203,7 +264,7 @@ pub fn intact(zip_path: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::dos_time;
+    use super::*;
 
     #[test]
     fn dos_times_clamp_and_convert() {
@@ -211,5 +272,45 @@ mod tests {
         let t = dos_time(1_668_384_000); // 2022-11-14T00:00:00Z
         assert_eq!((t.year(), t.month(), t.day()), (2022, 11, 14));
         assert_eq!(dos_time(i64::MAX).year(), 2107);
+    }
+
+    #[test]
+    fn files_streamed_from_disk_are_stored_alike_and_deflated_reproducibly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for (name, len) in [
+            ("a/x.pdf", 300_000usize),
+            ("b.docx", 200_000),
+            ("c.pdf", 10),
+        ] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+            files.push(FileEntry {
+                path: name.into(),
+                sha256: String::new(),
+                size: len as u64,
+            });
+        }
+        let out = tempfile::tempdir().unwrap();
+        let zip = |name: &str, files: &[FileEntry], above: u64| {
+            let path = out.path().join(name);
+            write_zip(&path, dir.path(), "m", b"{}", files, 0, above).unwrap();
+            std::fs::read(path).unwrap()
+        };
+        // PDFs are stored: streamed or batched, the same bytes.
+        let pdfs = [files[0].clone(), files[2].clone()];
+        assert_eq!(zip("b.zip", &pdfs, u64::MAX), zip("s.zip", &pdfs, 100));
+        // Every entry streamed: the same zip on every run, with the files' contents.
+        let streamed = zip("s1.zip", &files, 100);
+        assert_eq!(streamed, zip("s2.zip", &files, 100));
+        let mut archive = ZipArchive::new(Cursor::new(streamed)).unwrap();
+        for f in &files {
+            let mut entry = archive.by_name(&format!("m/{}", f.path)).unwrap();
+            let mut got = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut got).unwrap();
+            assert_eq!(got, std::fs::read(dir.path().join(&f.path)).unwrap());
+        }
     }
 }

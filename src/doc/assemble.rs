@@ -46,22 +46,56 @@ impl<'a> AssemblyInput<'a> {
     }
 }
 
+/// The whole document at once: [`head`], the body parsed in one piece and passed through
+/// [`LastBodyBlock`], then [`tail`]. The monthly report produces the same three parts as a
+/// stream instead (`report.rs`).
 pub fn assemble(input: &AssemblyInput) -> Document {
+    let head = head(input);
+    let profile = input.format.profile();
+    let layout = input.rendered.front.layout;
+    let body = body(
+        &input.rendered.body,
+        profile,
+        input.fonts,
+        head.page.text_width(),
+    );
+    let mut blocks = head.blocks;
+    blocks.extend(
+        LastBodyBlock::new(
+            body.into_iter().map(Ok::<_, std::convert::Infallible>),
+            layout,
+            profile,
+        )
+        .flatten(),
+    );
+    blocks.extend(tail(input));
+    Document {
+        kind: input.kind.to_string(),
+        meta_title: head.meta_title,
+        page: head.page,
+        blocks,
+    }
+}
+
+/// What comes before the body: the page setup, the metadata title, and the header and title
+/// blocks (official) or the headline (news). The body of `input.rendered` is not read.
+pub struct Head {
+    pub page: PageSetup,
+    pub meta_title: String,
+    pub blocks: Vec<Block>,
+}
+
+pub fn head(input: &AssemblyInput) -> Head {
     let profile = input.format.profile();
     let page = page_setup(profile);
     let mut blocks = Vec::new();
     let r = input.rendered;
-    let meta_title;
-    match r.front.layout {
+    let meta_title = match r.front.layout {
         Layout::Official => {
             blocks.push(header(input, profile));
             let (title_blocks, title) = title_block(input, profile, page.text_width());
-            meta_title = title;
             blocks.extend(title_blocks);
-            blocks.extend(body(&r.body, profile, true, input.fonts, page.text_width()));
-            if let Some(closing) = closing(input, profile) {
-                blocks.push(closing);
-            }
+            title
         }
         Layout::News => {
             let headline = r
@@ -69,19 +103,29 @@ pub fn assemble(input: &AssemblyInput) -> Document {
                 .as_deref()
                 .map(markup::inline_text)
                 .unwrap_or_default();
-            meta_title = headline.clone();
             if !headline.is_empty() {
                 let mut p = para(&headline, styled(16.0, true), Align::Center);
                 p.keep_with_next = true;
                 blocks.push(Block::Para(p));
             }
-            blocks.extend(body(
-                &r.body,
-                profile,
-                false,
-                input.fonts,
-                page.text_width(),
-            ));
+            headline
+        }
+    };
+    Head {
+        page,
+        meta_title,
+        blocks,
+    }
+}
+
+/// What comes after the body: the closing block (official) or the byline (news).
+pub fn tail(input: &AssemblyInput) -> Vec<Block> {
+    let profile = input.format.profile();
+    let r = input.rendered;
+    let mut blocks = Vec::new();
+    match r.front.layout {
+        Layout::Official => blocks.extend(closing(input, profile)),
+        Layout::News => {
             if let Some(byline) = r.byline.as_deref().map(markup::inline_text) {
                 let mut p = para(
                     &byline,
@@ -96,11 +140,76 @@ pub fn assemble(input: &AssemblyInput) -> Document {
             }
         }
     }
-    Document {
-        kind: input.kind.to_string(),
-        meta_title,
-        page,
-        blocks,
+    blocks
+}
+
+/// One piece of body markup as blocks. Pieces cut where a cut cannot change the parse
+/// (`doc::chunk`) give, one after the other, the blocks of the whole body; the last body
+/// paragraph is finished by [`LastBodyBlock`].
+pub fn body_blocks(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Block> {
+    body(markup_text, p, fonts, width)
+}
+
+/// Passes body blocks through with one block of look-ahead, so that the last one can be
+/// finished when the body ends: in an official document the last body paragraph is kept with
+/// the closing block and, when the profile has one, gets the end mark (`./.`). Errors pass
+/// through unchanged.
+pub struct LastBodyBlock<I> {
+    inner: I,
+    held: Option<Block>,
+    official: bool,
+    mark: Option<&'static str>,
+}
+
+impl<I> LastBodyBlock<I> {
+    pub fn new(inner: I, layout: Layout, p: &Profile) -> LastBodyBlock<I> {
+        LastBodyBlock {
+            inner,
+            held: None,
+            official: layout == Layout::Official,
+            mark: p.body_end_mark,
+        }
+    }
+}
+
+impl<I, E> Iterator for LastBodyBlock<I>
+where
+    I: Iterator<Item = Result<Block, E>>,
+{
+    type Item = Result<Block, E>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.inner.next() {
+                Some(Ok(block)) => {
+                    if let Some(prev) = self.held.replace(block) {
+                        return Some(Ok(prev));
+                    }
+                }
+                Some(Err(e)) => return Some(Err(e)),
+                None => {
+                    let mut last = self.held.take()?;
+                    if self.official {
+                        finish_last(&mut last, self.mark);
+                    }
+                    return Some(Ok(last));
+                }
+            }
+        }
+    }
+}
+
+/// The closing block never stands alone: keep the last paragraph with it, and end it with
+/// the profile's mark.
+fn finish_last(block: &mut Block, mark: Option<&'static str>) {
+    if let Block::Para(last) = block {
+        last.keep_with_next = true;
+        if let (Some(mark), Some(run)) = (mark, last.runs.last_mut()) {
+            let trimmed = run.text.trim_end().trim_end_matches('.');
+            if !run.text.ends_with(mark) {
+                run.text = format!("{trimmed}{mark}");
+            }
+        }
     }
 }
 
@@ -259,7 +368,7 @@ fn title_block(input: &AssemblyInput, p: &Profile, text_width: Mm) -> (Vec<Block
     (out, title)
 }
 
-fn body(markup_text: &str, p: &Profile, official: bool, fonts: &FontBook, width: Mm) -> Vec<Block> {
+fn body(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     for block in markup::parse(markup_text) {
         let (mut runs, heading) = match block {
@@ -289,18 +398,6 @@ fn body(markup_text: &str, p: &Profile, official: bool, fonts: &FontBook, width:
             line_pitch_pt: p.body_line_pitch,
             keep_with_next: heading,
         }));
-    }
-    if official {
-        if let Some(Block::Para(last)) = out.last_mut() {
-            // The closing block never stands alone: keep the last paragraph with it.
-            last.keep_with_next = true;
-            if let (Some(mark), Some(run)) = (p.body_end_mark, last.runs.last_mut()) {
-                let trimmed = run.text.trim_end().trim_end_matches('.');
-                if !run.text.ends_with(mark) {
-                    run.text = format!("{trimmed}{mark}");
-                }
-            }
-        }
     }
     out
 }

@@ -1,6 +1,7 @@
 //! The document side: the format-neutral model, the markup parser and assembly.
 
 pub mod assemble;
+pub mod chunk;
 pub mod markup;
 pub mod model;
 pub mod stream;

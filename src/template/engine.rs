@@ -2,12 +2,17 @@
 //! `*`, `#`, `1.`, `<` or `&` prints literally), and the helpers templates use.
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex};
 
 use handlebars::{handlebars_helper, Handlebars};
 use serde_json::Value;
 
+use crate::doc::chunk::template_allows_cuts;
 use crate::error::{Error, Result};
 use crate::model::date::Date;
+use crate::template::each_session::{EachSession, NoSessions, Sessions};
 use crate::template::front::{self, FrontMatter};
 use crate::template::{TemplateSource, TemplateText};
 
@@ -82,6 +87,8 @@ handlebars_helper!(join: |v: array, sep: str| {
 pub struct Engine {
     hb: Handlebars<'static>,
     fronts: BTreeMap<String, FrontMatter>,
+    /// Templates whose body output may be cut into pieces (`doc::chunk`).
+    cuttable: BTreeMap<String, bool>,
 }
 
 impl Engine {
@@ -96,9 +103,11 @@ impl Engine {
         hb.register_helper("so_ngay", Box::new(so_ngay));
         hb.register_helper("inc", Box::new(inc));
         hb.register_helper("join", Box::new(join));
+        hb.register_helper("each_session", Box::new(NoSessions));
         Engine {
             hb,
             fronts: BTreeMap::new(),
+            cuttable: BTreeMap::new(),
         }
     }
 
@@ -132,6 +141,8 @@ impl Engine {
                 reg(&mut self.hb, format!("{}#{part}", t.name), src, 0)?;
             }
         }
+        self.cuttable
+            .insert(t.name.clone(), template_allows_cuts(&body));
         self.fronts.insert(t.name.clone(), fm);
         Ok(())
     }
@@ -144,7 +155,52 @@ impl Engine {
         self.fronts.get(name)
     }
 
+    /// Whether the body's output of `name` may be cut into pieces (`doc::chunk`).
+    pub fn cuttable(&self, name: &str) -> bool {
+        self.cuttable.get(name).copied().unwrap_or(false)
+    }
+
     pub fn render(&self, name: &str, data: &Value) -> Result<Rendered> {
+        self.render_parts(name, data, true)
+    }
+
+    /// Front matter values only; the body is left empty (it is streamed by
+    /// [`Engine::render_body_to`]).
+    pub fn render_front(&self, name: &str, data: &Value) -> Result<Rendered> {
+        self.render_parts(name, data, false)
+    }
+
+    /// Renders the body of `name` to `out` as it goes, with `{{#each_session}}` loading
+    /// `sessions` one at a time and counting each finished iteration in `marks`. A session
+    /// that fails to load stops the render with its own error.
+    pub fn render_body_to(
+        &self,
+        name: &str,
+        data: &Value,
+        sessions: Arc<dyn Sessions>,
+        marks: Arc<AtomicUsize>,
+        out: impl Write,
+    ) -> Result<()> {
+        let front = self.fronts.get(name).ok_or_else(|| Error::Template {
+            name: name.to_string(),
+            message: "no such template".into(),
+        })?;
+        let helper = EachSession {
+            sessions,
+            marks,
+            failure: Arc::new(Mutex::new(None)),
+        };
+        let mut hb = self.hb.clone();
+        hb.register_helper("each_session", Box::new(helper.clone()));
+        hb.render_to_write(name, data, out).map_err(|e| {
+            helper.take_failure().unwrap_or_else(|| Error::Template {
+                name: name.to_string(),
+                message: offset_message(&e.to_string(), front.body_line),
+            })
+        })
+    }
+
+    fn render_parts(&self, name: &str, data: &Value, with_body: bool) -> Result<Rendered> {
         let front = self
             .fronts
             .get(name)
@@ -170,7 +226,11 @@ impl Engine {
             summary: part("summary", front.summary.is_some())?,
             headline: part("headline", front.headline.is_some())?,
             byline: part("byline", front.byline.is_some())?,
-            body: run(name, front.body_line)?,
+            body: if with_body {
+                run(name, front.body_line)?
+            } else {
+                String::new()
+            },
             front,
         })
     }

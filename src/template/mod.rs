@@ -2,6 +2,7 @@
 //! record values escaped for the markup, then parsed into markup blocks.
 
 pub mod builtin;
+pub mod each_session;
 pub mod engine;
 pub mod front;
 
