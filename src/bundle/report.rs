@@ -8,11 +8,10 @@ use std::collections::HashSet;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
 use crate::bundle::cache::{EnvHashes, Previous};
-use crate::bundle::files::{hex, set_readable};
+use crate::bundle::files::{hash_file, set_readable};
 use crate::bundle::manifest::FileEntry;
 use crate::bundle::plan::{Input, Month, Shard};
 use crate::env::Env;
@@ -112,10 +111,8 @@ pub fn report(
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(io)?;
-        let mut out = Hashing::new(BufWriter::with_capacity(
-            256 * 1024,
-            tmp.reopen().map_err(io)?,
-        ));
+        // Written in place (a DOCX archive seeks back to fill in sizes), hashed once complete.
+        let mut out = BufWriter::with_capacity(256 * 1024, tmp.reopen().map_err(io)?);
         // Each renderer gets its own stream: the records are read again.
         let sessions = MonthSessions::from_disk(refs.clone());
         let written = with_report_stream(env, month.year, month.month, sessions, |stream| {
@@ -124,7 +121,13 @@ pub fn report(
         if written.is_none() {
             return Ok(None);
         }
-        let (sha256, size) = out.finish().map_err(io)?;
+        out.flush().map_err(io)?;
+        drop(out);
+        let (sha256, size) = hash_file(tmp.path()).ok_or_else(|| {
+            io(std::io::Error::other(
+                "the report just written cannot be read back",
+            ))
+        })?;
         set_readable(tmp.as_file()).map_err(io)?;
         outputs.push(FileEntry { path, sha256, size });
         temps.push(tmp);
@@ -134,40 +137,4 @@ pub fn report(
         outputs,
         temps: Some(temps),
     }))
-}
-
-/// A writer that hashes (SHA-256) and counts what passes through it.
-pub struct Hashing<W: Write> {
-    inner: W,
-    hash: Sha256,
-    size: u64,
-}
-
-impl<W: Write> Hashing<W> {
-    pub fn new(inner: W) -> Hashing<W> {
-        Hashing {
-            inner,
-            hash: Sha256::new(),
-            size: 0,
-        }
-    }
-
-    /// Flushes, and returns the SHA-256 (hex) and size of everything written.
-    pub fn finish(mut self) -> std::io::Result<(String, u64)> {
-        self.inner.flush()?;
-        Ok((hex(&self.hash.finalize()), self.size))
-    }
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hash.update(&buf[..n]);
-        self.size += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
