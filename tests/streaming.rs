@@ -8,10 +8,12 @@ use std::io::{Seek, SeekFrom, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use vanthu::doc::model::{Align, Block, PageNumberStyle, PageSetup, Paragraph, Run};
+use vanthu::doc::model::{Align, Block, PageNumberStyle, PageSetup, Paragraph, Run, Table};
+use vanthu::doc::Document;
 use vanthu::doc::DocumentStream;
 use vanthu::error::Error;
 use vanthu::fonts::FontBook;
+use vanthu::render::docx::DocxRenderer;
 use vanthu::render::pdf::PdfRenderer;
 use vanthu::render::{RenderContext, Renderer};
 
@@ -160,4 +162,99 @@ fn issue4_an_error_in_the_stream_stops_the_pdf_with_that_error() {
         pulled.load(Ordering::SeqCst) < 330,
         "reading stopped at the error"
     );
+}
+
+fn cell(text: String, bold: bool) -> Paragraph {
+    Paragraph {
+        runs: vec![Run {
+            text,
+            bold,
+            ..Run::default()
+        }],
+        align: Align::Left,
+        size_pt: 13.0,
+        first_indent: 0.0,
+        space_before_pt: 0.0,
+        space_after_pt: 0.0,
+        line_pitch_pt: 15.0,
+        keep_with_next: false,
+    }
+}
+
+fn long_table(rows: usize) -> Document {
+    let header = vec![cell("STT".into(), true), cell("Đơn vị".into(), true)];
+    let rows = (1..=rows)
+        .map(|i| {
+            vec![
+                cell(i.to_string(), false),
+                cell(format!("Đảng ủy xã số {i}"), false),
+            ]
+        })
+        .collect();
+    Document {
+        kind: "table-test".into(),
+        meta_title: "Bảng".into(),
+        page: page(),
+        blocks: vec![Block::Table(Table {
+            widths: vec![20.0, 145.0],
+            header,
+            rows,
+            padding: 1.5,
+            border_pt: 0.5,
+            space_before_pt: 6.0,
+            space_after_pt: 6.0,
+        })],
+    }
+}
+
+/// The session table of a large month's report is one block of thousands of rows, laid out a
+/// page at a time (PDF) and written a row at a time (DOCX): every row is there, in order, and
+/// every page of the PDF starts with the header row.
+#[test]
+fn issue4_a_table_of_thousands_of_rows_is_whole_on_every_page() {
+    let n = 2000;
+    let doc = long_table(n);
+    let fonts = FontBook::builtin();
+    let ctx = RenderContext {
+        fonts: &fonts,
+        epoch: 0,
+    };
+    let pdf = PdfRenderer.render(&doc, &ctx).expect("PDF");
+    let pages = common::pdf::read_doc(&lopdf::Document::load_mem(&pdf).expect("lopdf"));
+    assert!(pages.len() > 40, "{} pages", pages.len());
+    // Each cell is its own text line here: the header's two, then two per row.
+    let mut seen: Vec<String> = Vec::new();
+    let top = page().margin_top - 1.0;
+    for (i, p) in pages.iter().enumerate() {
+        let body: Vec<String> = p
+            .text_lines()
+            .iter()
+            .filter(|l| l.y() > top) // not the page number above
+            .map(|l| l.text().trim().to_string())
+            .collect();
+        assert_eq!(
+            body.get(..2),
+            Some(&["STT".to_string(), "Đơn vị".to_string()][..]),
+            "page {}",
+            i + 1
+        );
+        seen.extend(body[2..].chunks(2).map(|pair| pair.join(" ")));
+    }
+    let expected: Vec<String> = (1..=n).map(|i| format!("{i} Đảng ủy xã số {i}")).collect();
+    assert_eq!(seen.len(), n, "rows in the PDF");
+    if let Some(i) = (0..n).find(|&i| seen[i] != expected[i]) {
+        panic!("row {}: {:?}, expected {:?}", i + 1, seen[i], expected[i]);
+    }
+
+    let docx = DocxRenderer.render(&doc, &ctx).expect("DOCX");
+    let xml = common::docx::part_of(&docx, "word/document.xml");
+    assert_eq!(xml.matches("<w:tbl>").count(), 1);
+    assert_eq!(
+        xml.matches("<w:tr>").count() + xml.matches("<w:tr ").count(),
+        n + 1
+    );
+    let at = |s: &str| xml.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    assert!(at(">Đảng ủy xã số 1<") < at(">Đảng ủy xã số 999<"));
+    assert!(at(">Đảng ủy xã số 999<") < at(">Đảng ủy xã số 2000<"));
+    assert!(!xml.contains("vanthu: the rows go here"));
 }

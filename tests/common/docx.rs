@@ -7,11 +7,16 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 pub fn part(docx: &Path, name: &str) -> String {
-    let f = std::fs::File::open(docx).expect("open docx");
-    let mut z = zip::ZipArchive::new(f).expect("docx is a zip");
+    let bytes = std::fs::read(docx).expect("open docx");
+    part_of(&bytes, name)
+}
+
+/// A part of a DOCX held in memory.
+pub fn part_of(docx: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("docx is a zip");
     let mut entry = z
         .by_name(name)
-        .unwrap_or_else(|_| panic!("{name} in {}", docx.display()));
+        .unwrap_or_else(|_| panic!("{name} in the DOCX"));
     let mut s = String::new();
     entry.read_to_string(&mut s).expect("utf-8 part");
     s

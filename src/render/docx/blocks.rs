@@ -18,10 +18,15 @@ use crate::doc::model::{
 };
 use crate::error::{Error, Result};
 
-/// One element of the document body, as docx-rs builds it.
+/// One element of the document body, as docx-rs builds it. A ruled table (it may have
+/// thousands of rows) comes as its shell, then one row at a time, then its end.
 pub(super) enum Item {
     Para(Box<DPara>),
     Table(Box<Table>),
+    /// A table's properties and grid, without rows.
+    TableOpen(Box<Table>),
+    Row(Box<TableRow>),
+    TableClose,
 }
 
 impl Item {
@@ -32,20 +37,63 @@ impl Item {
     fn table(t: Table) -> Self {
         Item::Table(Box::new(t))
     }
+}
 
-    /// The element's XML, exactly as docx-rs writes it inside `<w:body>`. Numbering is
-    /// refused: docx-rs would record it in the package's relationships, which are written
-    /// before the body.
-    pub(super) fn xml(&self) -> Result<Vec<u8>> {
-        let (xml, numbered) = match self {
-            Item::Para(p) => (p.build(), p.has_numbering),
-            Item::Table(t) => (t.build(), t.has_numbering),
-        };
-        if numbered {
-            return Err(Error::Docx("numbered paragraphs are not supported".into()));
+/// Turns body items into XML exactly as docx-rs writes them inside `<w:body>`.
+#[derive(Default)]
+pub(super) struct ItemXml {
+    /// The end of the open table (after its last row).
+    table_tail: Option<Vec<u8>>,
+}
+
+impl ItemXml {
+    /// The item's XML. Numbering is refused: docx-rs would record it in the package's
+    /// relationships, which are written before the body.
+    pub(super) fn xml(&mut self, item: &Item) -> Result<Vec<u8>> {
+        let numbered = || Error::Docx("numbered paragraphs are not supported".into());
+        match item {
+            Item::Para(p) if p.has_numbering => Err(numbered()),
+            Item::Para(p) => Ok(p.build()),
+            Item::Table(t) if t.has_numbering => Err(numbered()),
+            Item::Table(t) => Ok(t.build()),
+            Item::Row(r) if r.has_numbering => Err(numbered()),
+            Item::Row(r) => Ok(r.build()),
+            Item::TableOpen(shell) => {
+                // The shell with one placeholder row: what precedes the row is the table's
+                // start, what follows it the table's end.
+                let marker = placeholder_row();
+                let xml = (**shell).clone().add_row(marker.clone()).build();
+                let marker = marker.build();
+                let at = find(&xml, &marker)
+                    .filter(|at| find(&xml[at + marker.len()..], &marker).is_none())
+                    .ok_or_else(|| {
+                        Error::Docx("unexpected table markup from docx-rs (row placeholder)".into())
+                    })?;
+                self.table_tail = Some(xml[at + marker.len()..].to_vec());
+                Ok(xml[..at].to_vec())
+            }
+            Item::TableClose => self
+                .table_tail
+                .take()
+                .ok_or_else(|| Error::Docx("internal: a table closed twice".into())),
         }
-        Ok(xml)
     }
+}
+
+fn placeholder_row() -> TableRow {
+    TableRow::new(vec![TableCell::new().add_paragraph(
+        DPara::new()
+            .id("FFFFFFFF")
+            .add_run(DRun::new().add_text("vanthu: the rows go here")),
+    )])
+}
+
+/// The first position of `needle` (non-empty) in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Where the body's items go: written out (streaming) or added to a whole `Docx` (tests).
@@ -77,7 +125,11 @@ impl Body {
                 if t.space_before_pt > 0.0 {
                     emit(Item::para(b.base(1.0, t.space_before_pt - 1.0, 0.0, 1.0)))?;
                 }
-                emit(Item::table(b.table(t)))
+                emit(Item::TableOpen(Box::new(b.table_shell(t))))?;
+                for cells in std::iter::once(&t.header).chain(&t.rows) {
+                    emit(Item::Row(Box::new(b.table_row(cells, &t.widths))))?;
+                }
+                emit(Item::TableClose)
             }
         }
     }
@@ -330,7 +382,8 @@ impl Builder {
     }
 
     /// A ruled table; rows never split across pages.
-    fn table(&mut self, t: &ModelTable) -> Table {
+    /// A ruled table's properties and grid; its rows come from [`Builder::table_row`].
+    fn table_shell(&mut self, t: &ModelTable) -> Table {
         let pad = twips(t.padding).max(0) as usize;
         let size = ((f64::from(t.border_pt) * 8.0).round() as usize).clamp(2, 96);
         let border = |pos| {
@@ -347,25 +400,26 @@ impl Builder {
             .set(border(TableBorderPosition::InsideH))
             .set(border(TableBorderPosition::InsideV));
         let widths: Vec<i32> = t.widths.iter().map(|w| twips(*w)).collect();
-        let mut rows = Vec::with_capacity(t.rows.len() + 1);
-        for cells in std::iter::once(&t.header).chain(&t.rows) {
-            let cells = cells
-                .iter()
-                .zip(&widths)
-                .map(|(p, w)| {
-                    TableCell::new()
-                        .width((*w).max(0) as usize, WidthType::Dxa)
-                        .add_paragraph(self.para(p, Place::default()))
-                })
-                .collect();
-            rows.push(TableRow::new(cells).cant_split());
-        }
-        Table::new(rows)
+        Table::new(Vec::new())
             .set_borders(borders)
             .set_grid(widths.iter().map(|w| (*w).max(0) as usize).collect())
             .width(widths.iter().sum::<i32>().max(0) as usize, WidthType::Dxa)
             .layout(TableLayoutType::Fixed)
             .margins(TableCellMargins::new().margin(0, pad, 0, pad))
             .indent(0)
+    }
+
+    /// One row of a ruled table, never split across pages.
+    fn table_row(&mut self, cells: &[Paragraph], widths: &[Mm]) -> TableRow {
+        let cells = cells
+            .iter()
+            .zip(widths)
+            .map(|(p, w)| {
+                TableCell::new()
+                    .width(twips(*w).max(0) as usize, WidthType::Dxa)
+                    .add_paragraph(self.para(p, Place::default()))
+            })
+            .collect();
+        TableRow::new(cells).cant_split()
     }
 }

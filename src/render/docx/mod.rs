@@ -39,8 +39,9 @@ impl Renderer for DocxRenderer {
         let (skeleton, mut body) = blocks::Builder::new(family).setup(&doc.page, &date)?;
         let blocks = doc.blocks;
         let write_body = |w: &mut dyn Write| {
+            let mut xml = blocks::ItemXml::default();
             let mut emit = |item: blocks::Item| {
-                w.write_all(&item.xml()?)
+                w.write_all(&xml.xml(&item)?)
                     .map_err(|e| Error::Docx(format!("writing the document body: {e}")))
             };
             for block in blocks {

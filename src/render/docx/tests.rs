@@ -392,10 +392,20 @@ fn render_whole(doc: &Document) -> Vec<u8> {
         body.block(block, &mut emit).expect("block");
     }
     body.finish(&mut emit).expect("finish");
+    let mut open: Option<docx_rs::Table> = None;
     for item in items {
         docx = match item {
             Item::Para(p) => docx.add_paragraph(*p),
             Item::Table(t) => docx.add_table(*t),
+            Item::TableOpen(t) => {
+                open = Some(*t);
+                docx
+            }
+            Item::Row(r) => {
+                open = open.map(|t| t.add_row(*r));
+                docx
+            }
+            Item::TableClose => docx.add_table(open.take().expect("an open table")),
         };
     }
     let stored = splice::pack(docx).expect("pack");

@@ -272,10 +272,10 @@ impl<'d, 'f> Blocks<'d, 'f> {
             }
         };
         let (width, height, fonts) = (self.width, self.height, self.fonts);
-        Some(match block.as_ref() {
-            Block::Para(p) => Flow::Para(ParaElement::new(p.clone(), width, fonts, height)),
-            Block::Rule(r) => Flow::Rule(RuleElement { rule: r.clone() }),
-            Block::Columns(c) => Flow::Columns(ColumnsElement::new(c, width, fonts, height)),
+        Some(match block.into_owned() {
+            Block::Para(p) => Flow::Para(ParaElement::new(p, width, fonts, height)),
+            Block::Rule(rule) => Flow::Rule(RuleElement { rule }),
+            Block::Columns(c) => Flow::Columns(ColumnsElement::new(&c, width, fonts, height)),
             Block::Table(t) => Flow::Table(TableElement::new(t, fonts, height)),
         })
     }

@@ -1,10 +1,12 @@
-//! The ruled table: rows laid out once, placed page by page, never split inside a row; the
-//! header row is repeated at the top of every page the table continues on.
+//! The ruled table: never split inside a row; the header row is repeated at the top of every
+//! page the table continues on. Rows are laid out as they are placed, a page's worth at a
+//! time, so a table of thousands of rows (the monthly report's) costs the memory of its
+//! model, not of its laid-out lines.
 
 use genpdfi::error::Error as GenError;
 use genpdfi::{RenderResult, Size};
 
-use crate::doc::model::{Mm, Table};
+use crate::doc::model::{Mm, Paragraph, Table};
 use crate::fonts::FontBook;
 use crate::render::pdf::canvas::{Canvas, Frame};
 use crate::render::pdf::elements::{pt, ParaElement};
@@ -15,23 +17,22 @@ struct Row {
 }
 
 pub struct TableElement {
+    fonts: FontBook,
     widths: Vec<Mm>,
     padding: Mm,
     border: Mm,
     header: Row,
-    rows: Vec<Row>,
+    /// The body rows, as the model has them; laid out when their page comes.
+    rows: Vec<Vec<Paragraph>>,
     next: usize,
+    /// Row `next`, laid out already (it did not fit on the last page, or its height was asked).
+    pending: Option<Row>,
     space_before: Mm,
     space_after: Mm,
     page_height: Mm,
 }
 
-fn row(
-    cells: &[crate::doc::model::Paragraph],
-    widths: &[Mm],
-    padding: Mm,
-    fonts: &FontBook,
-) -> Row {
+fn row(cells: &[Paragraph], widths: &[Mm], padding: Mm, fonts: &FontBook) -> Row {
     let cells: Vec<ParaElement> = cells
         .iter()
         .zip(widths)
@@ -42,27 +43,32 @@ fn row(
 }
 
 impl TableElement {
-    pub fn new(t: &Table, fonts: &FontBook, page_height: Mm) -> TableElement {
-        TableElement {
-            widths: t.widths.clone(),
+    pub fn new(t: Table, fonts: &FontBook, page_height: Mm) -> TableElement {
+        let mut table = TableElement {
+            fonts: fonts.clone(),
+            header: row(&t.header, &t.widths, t.padding, fonts),
+            widths: t.widths,
             padding: t.padding,
             border: pt(t.border_pt),
-            header: row(&t.header, &t.widths, t.padding, fonts),
-            rows: t
-                .rows
-                .iter()
-                .map(|r| row(r, &t.widths, t.padding, fonts))
-                .collect(),
+            rows: t.rows,
             next: 0,
+            pending: None,
             space_before: pt(t.space_before_pt),
             space_after: pt(t.space_after_pt),
             page_height,
-        }
+        };
+        table.pending = table.layout(0);
+        table
+    }
+
+    fn layout(&self, i: usize) -> Option<Row> {
+        let cells = self.rows.get(i)?;
+        Some(row(cells, &self.widths, self.padding, &self.fonts))
     }
 
     /// Height the table needs to start on a page: its header and first row.
     pub fn start_height(&self) -> Mm {
-        self.space_before + self.header.height + self.rows.first().map_or(0.0, |r| r.height)
+        self.space_before + self.header.height + self.pending.as_ref().map_or(0.0, |r| r.height)
     }
 
     fn draw_row(&self, cx: &Canvas<'_>, frame: &Frame, row: &Row, top: Mm) -> Result<(), GenError> {
@@ -92,15 +98,22 @@ impl TableElement {
         } else {
             0.0
         };
+        // The rows that fit on this page, laid out one by one; the first that does not stays
+        // pending for the next page.
         let mut y = before + self.header.height;
+        let mut placed: Vec<Row> = Vec::new();
         let mut end = self.next;
-        while end < self.rows.len()
-            && (y + self.rows[end].height <= avail + 0.01 || (end == self.next && at_top))
-        {
-            y += self.rows[end].height;
-            end += 1;
+        while let Some(r) = self.pending.take().or_else(|| self.layout(end)) {
+            if y + r.height <= avail + 0.01 || (end == self.next && at_top) {
+                y += r.height;
+                placed.push(r);
+                end += 1;
+            } else {
+                self.pending = Some(r);
+                break;
+            }
         }
-        if end == self.next && !self.rows.is_empty() {
+        if placed.is_empty() && !self.rows.is_empty() {
             return Ok(RenderResult {
                 size: Size::new(0, 0),
                 has_more: true,
@@ -115,7 +128,7 @@ impl TableElement {
         );
         self.draw_row(cx, &frame, &self.header, top)?;
         let mut t = top + self.header.height;
-        for r in &self.rows[self.next..end] {
+        for r in &placed {
             self.draw_row(cx, &frame, r, t)?;
             t += r.height;
         }
