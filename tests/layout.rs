@@ -171,3 +171,39 @@ fn issue3_party_documents_before_hd36_get_a_warning_not_an_error() {
     assert!(stderr.contains("old.yaml:"), "{stderr}");
     assert!(dir.path().join("out/old/thong-bao-ket-luan.pdf").is_file());
 }
+
+/// The monthly report (a table of the sessions, then each session's conclusions) against
+/// LibreOffice's rendering of its DOCX: the same pages, each starting with the same line.
+/// Twelve records made by `benches/gen_records.py 12` (half Party, half State).
+#[test]
+fn issue4_monthly_report_matches_libreoffice_page_for_page() {
+    if !have("soffice") || !have("pdfinfo") {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let status = bin()
+        .args(["bundle", "--month", "2022-11", "--out"])
+        .arg(out.path())
+        .arg(root().join("tests/fixtures/month-2022-11"))
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let dir = out.path().join("2022-11");
+    let pdf = dir.join("bao-cao-thang.pdf");
+    let lo = tempfile::tempdir().unwrap();
+    let theirs = libreoffice_pdf(&dir.join("bao-cao-thang.docx"), lo.path());
+    let (n, m) = (pdf_pages(&pdf), pdf_pages(&theirs));
+    assert!(n >= 8, "{n} pages");
+    assert_eq!(n, m, "PDF {n} pages, LibreOffice {m}");
+    for page in 1..=n {
+        let (a, b) = (first_line(&pdf, page), first_line(&theirs, page));
+        assert_eq!(
+            a, b,
+            "page {page} starts differently here and in LibreOffice"
+        );
+    }
+}

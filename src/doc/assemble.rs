@@ -402,6 +402,11 @@ fn body(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Bloc
     out
 }
 
+/// Room a cell's text needs beyond its measured width: the PDF fills a line only to within
+/// 0.05 mm and both formats round widths to twips, so a column exactly as wide as its longest
+/// word would break that word (`08/11/202` + `2`).
+const FIT_SLACK: Mm = 1.0;
+
 /// Table cells are set a size below the body, single-spaced; column widths follow the
 /// widest content of each column, never narrower than its longest word.
 fn table(
@@ -449,8 +454,8 @@ fn table(
     for (row, bold) in std::iter::once((&header, true)).chain(rows.iter().map(|r| (r, false))) {
         for (i, c) in row.iter().enumerate().take(n) {
             let (full, word) = measure(c, bold);
-            natural[i] = natural[i].max(full + 2.0 * padding);
-            minimum[i] = minimum[i].max(word + 2.0 * padding);
+            natural[i] = natural[i].max(full + 2.0 * padding + FIT_SLACK);
+            minimum[i] = minimum[i].max(word + 2.0 * padding + FIT_SLACK);
         }
     }
     let total: f32 = natural.iter().sum();

@@ -110,6 +110,8 @@ pub struct Canvas<'a> {
     pub font_cache: &'a FontCache,
     /// Paper height, mm (PDF's y axis points up).
     pub page_height: Mm,
+    /// The page's number, from 1.
+    pub page: usize,
     widths: &'a WidthTable,
     glyphs: &'a RefCell<FontUse>,
     content: RefCell<Content>,
@@ -136,12 +138,13 @@ impl<'a> Canvas<'a> {
     pub fn new(
         font_cache: &'a FontCache,
         glyphs: &'a RefCell<FontUse>,
-        page_height: Mm,
+        (page_height, page): (Mm, usize),
         widths: &'a WidthTable,
     ) -> Canvas<'a> {
         Canvas {
             font_cache,
             page_height,
+            page,
             widths,
             glyphs,
             content: RefCell::new(Content::new()),

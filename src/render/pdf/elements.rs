@@ -114,9 +114,13 @@ impl ParaElement {
             + self.lines.len() as f32 * self.pitch()
     }
 
-    /// Height of the first chunk that could start a page (space before + up to 2 lines).
+    /// Height of the first chunk that could start a page: space before and two lines, or the
+    /// whole paragraph when it has three lines or fewer (widow/orphan control moves a 3-line
+    /// paragraph whole, so a heading kept with it must reserve all three).
     pub fn min_start_height(&self) -> Mm {
-        pt(self.para.space_before_pt) + self.lines.len().min(2) as f32 * self.pitch()
+        let n = self.lines.len();
+        let first = if n <= 3 { n } else { 2 };
+        pt(self.para.space_before_pt) + first as f32 * self.pitch()
     }
 
     /// Draws every line at `x0`, starting at `top`; returns the height used.
@@ -135,14 +139,19 @@ impl ParaElement {
         Ok(y + pt(self.para.space_after_pt) - top)
     }
 
-    /// How many of the remaining lines to place in `avail` height.
-    fn lines_to_place(&self, avail: Mm, at_top: bool) -> usize {
-        let first_chunk = self.next == 0;
-        let before = if first_chunk {
-            pt(self.para.space_before_pt)
-        } else {
+    /// The space before the lines placed now: none for a continuation, and none at the top of
+    /// a page after a page break (Word and LibreOffice drop it there).
+    fn space_before_now(&self, at_top: bool, page: usize) -> Mm {
+        if self.next > 0 || (at_top && page > 1) {
             0.0
-        };
+        } else {
+            pt(self.para.space_before_pt)
+        }
+    }
+
+    /// How many of the remaining lines to place in `avail` height, after `before`.
+    fn lines_to_place(&self, avail: Mm, at_top: bool, before: Mm) -> usize {
+        let first_chunk = self.next == 0;
         let remaining = self.lines.len() - self.next;
         let fit = (((avail - before) + EPS) / self.pitch()).floor().max(0.0) as usize;
         let mut n = fit.min(remaining);
@@ -176,17 +185,14 @@ impl ParaElement {
     pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
         let avail = frame.height();
         let at_top = avail >= self.page_height - EPS;
-        let n = self.lines_to_place(avail, at_top);
+        let before = self.space_before_now(at_top, cx.page);
+        let n = self.lines_to_place(avail, at_top, before);
         let mut result = RenderResult::default();
         if n == 0 {
             result.has_more = true;
             return Ok(result);
         }
-        let mut y = if self.next == 0 {
-            pt(self.para.space_before_pt)
-        } else {
-            0.0
-        };
+        let mut y = before;
         for line in &self.lines[self.next..self.next + n] {
             draw_line(cx, &frame, line, &self.para, 0.0, y)?;
             y += self.pitch();

@@ -63,7 +63,8 @@ impl Renderer for PdfRenderer {
         let mut blocks = Blocks::new(doc.blocks, &page, ctx.fonts);
         let mut kids: Vec<Ref> = Vec::new();
         loop {
-            let cx = Canvas::new(&fonts, &glyphs, page.height, &widths);
+            let number = kids.len() + 1;
+            let cx = Canvas::new(&fonts, &glyphs, (page.height, number), &widths);
             let full = Frame {
                 x: 0.0,
                 y: 0.0,
