@@ -37,25 +37,15 @@ pub const LEVEL: i64 = 6;
 pub fn dos_time(epoch: i64) -> DateTime {
     let min = 315_532_800; // 1980-01-01T00:00:00Z
     let max = 4_354_819_198; // 2107-12-31T23:59:58Z
-    let epoch = epoch.clamp(min, max);
-    let (days, secs) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let t = crate::env::Utc::from_epoch(epoch.clamp(min, max));
+    let small = |v: u32| u8::try_from(v).unwrap_or(0);
     DateTime::from_date_and_time(
-        year as u16,
-        month as u8,
-        day as u8,
-        (secs / 3600) as u8,
-        (secs / 60 % 60) as u8,
-        (secs % 60) as u8,
+        u16::try_from(t.year).unwrap_or(1980),
+        small(t.month),
+        small(t.day),
+        small(t.hour),
+        small(t.minute),
+        small(t.second),
     )
     .unwrap_or_default()
 }

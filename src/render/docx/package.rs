@@ -15,23 +15,10 @@ pub(super) const DOCUMENT: &str = "word/document.xml";
 
 /// `epoch` (seconds since 1970, UTC) as `YYYY-MM-DDTHH:MM:SSZ`, clamped to years 0–9999.
 pub(super) fn rfc3339(epoch: i64) -> String {
-    let epoch = epoch.clamp(-62_167_219_200, 253_402_300_799);
-    let (days, secs) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let t = crate::env::Utc::from_epoch(epoch);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
     )
 }
 
