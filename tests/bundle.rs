@@ -659,3 +659,40 @@ fn issue4_each_bundled_file_equals_render_of_that_record_alone() {
         }
     }
 }
+
+/// A `--templates` copy of the first monthly report template, which had every session in its
+/// data (`{{#each sessions}}`, `{{count sessions}}`), is refused with a pointer to the helper
+/// that replaced them, and no report is left behind.
+#[test]
+fn issue4_an_old_style_report_template_is_refused_with_a_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    records(&tmp.path().join("in"), &[("a", "2022-11-03")]);
+    let templates = tmp.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("bao-cao-thang.hbs"),
+        "---\nlayout: official\ntype: BÁO CÁO\nabbr: BC\nsummary: tháng\n---\n\
+         Có {{count sessions}} buổi.\n\n{{#each sessions}}\n{{counterpart}}\n{{/each}}\n",
+    )
+    .unwrap();
+    let o = bundle(
+        &[
+            "in",
+            "--month",
+            "2022-11",
+            "--out",
+            "b",
+            "--templates",
+            "templates",
+        ],
+        tmp.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("template `bao-cao-thang`"), "{err}");
+    assert!(
+        err.contains("{{#each_session}}") && err.contains("{{session_count}}"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("b/2022-11/bao-cao-thang.pdf").exists());
+}

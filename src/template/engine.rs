@@ -193,9 +193,21 @@ impl Engine {
         let mut hb = self.hb.clone();
         hb.register_helper("each_session", Box::new(helper.clone()));
         hb.render_to_write(name, data, out).map_err(|e| {
-            helper.take_failure().unwrap_or_else(|| Error::Template {
-                name: name.to_string(),
-                message: offset_message(&e.to_string(), front.body_line),
+            helper.take_failure().unwrap_or_else(|| {
+                let mut message = offset_message(&e.to_string(), front.body_line);
+                if message.contains("sessions") || message.contains("count") {
+                    // A template written for the first report, which had every session in
+                    // its data.
+                    message.push_str(
+                        "; the monthly report reads its sessions with \
+                         {{#each_session}}…{{/each_session}} and their number as \
+                         {{session_count}} (see the README, Templates)",
+                    );
+                }
+                Error::Template {
+                    name: name.to_string(),
+                    message,
+                }
             })
         })
     }
