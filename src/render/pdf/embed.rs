@@ -126,7 +126,7 @@ fn write_face(
         file.alloc(),
         file.alloc(),
     );
-    file.object(|c| {
+    file.packed(|c| {
         c.type0_font(type0)
             .base_font(base)
             .encoding_predefined(Name(b"Identity-H"))
@@ -138,7 +138,7 @@ fn write_face(
         .iter()
         .map(|&(gid, _)| widths.advance(face, gid) as f32)
         .collect();
-    file.object(|c| {
+    file.packed(|c| {
         let mut f = c.cid_font(cid);
         f.subtype(CidFontType::Type2)
             .base_font(base)
@@ -152,7 +152,7 @@ fn write_face(
             .cid_to_gid_map_predefined(Name(b"Identity"));
         f.widths().consecutive(0, advances.iter().copied());
     })?;
-    file.object(|c| {
+    file.packed(|c| {
         c.font_descriptor(descriptor)
             .name(base)
             .flags(metrics.flags)

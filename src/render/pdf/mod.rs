@@ -97,19 +97,19 @@ impl Renderer for PdfRenderer {
             }
         }
         let faces = glyphs.into_inner().write(&mut file, ctx.fonts, &widths)?;
-        file.object(|c| {
+        file.packed(|c| {
             let mut dict = c.indirect(resources).dict();
             let mut font_dict = dict.insert(Name(b"Font")).dict();
             for (face, font) in &faces {
                 font_dict.pair(resource_name(*face), *font);
             }
         })?;
-        file.object(|c| {
+        file.packed(|c| {
             c.pages(pages)
                 .kids(kids.iter().copied())
                 .count(i32::try_from(kids.len()).unwrap_or(i32::MAX));
         })?;
-        file.object(|c| {
+        file.packed(|c| {
             c.indirect(catalog)
                 .dict()
                 .pair(Name(b"Type"), Name(b"Catalog"))
@@ -117,7 +117,7 @@ impl Renderer for PdfRenderer {
         })?;
         let date = pdf_date(ctx.epoch);
         let producer = format!("vanthu {}", env!("CARGO_PKG_VERSION"));
-        file.object(|c| {
+        file.packed(|c| {
             c.indirect(info)
                 .dict()
                 .pair(Name(b"Title"), TextStr(&doc.meta_title))
