@@ -4,7 +4,33 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use tempfile::NamedTempFile;
+
 use crate::error::{Error, Result};
+
+/// Prefix and suffix of every temp file vanthu writes (`bundle` removes leftovers by them).
+pub const TEMP_PREFIX: &str = ".vanthu-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// A temp file in `dir` (the folder of the file it will become, so the rename is atomic).
+pub fn temp_in(dir: &Path) -> std::io::Result<NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+}
+
+/// 0644, like any other file the user creates (tempfile makes 0600).
+pub fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
 
 /// `OUT/<stem>/<name>`, refusing any component that could leave `out`.
 pub fn output_path(out: &Path, stem: &str, name: &str) -> Result<PathBuf> {
@@ -33,20 +59,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".vanthu-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let mut tmp = temp_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Like any other file the user creates (tempfile makes 0600).
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(io)?;
-    }
+    set_readable(tmp.as_file()).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(true)

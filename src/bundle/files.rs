@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::output::{set_readable, temp_in, TEMP_PREFIX, TEMP_SUFFIX};
 
 pub fn hex(digest: &[u8]) -> String {
     use std::fmt::Write as _;
@@ -39,26 +40,10 @@ pub fn write_renamed(path: &Path, bytes: &[u8]) -> Result<()> {
     let io = io_err(path);
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(&io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".vanthu-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(&io)?;
+    let mut tmp = temp_in(dir).map_err(&io)?;
     tmp.write_all(bytes).map_err(&io)?;
     set_readable(tmp.as_file()).map_err(&io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
-}
-
-/// 0644, like any other file the user creates (tempfile makes 0600).
-pub fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    #[cfg(not(unix))]
-    let _ = file;
     Ok(())
 }
 
@@ -135,7 +120,7 @@ pub fn remove_leftover_temps(dir: &Path) {
     for e in entries.flatten() {
         let name = e.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with(".vanthu-") && name.ends_with(".tmp") && e.path().is_file() {
+        if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) && e.path().is_file() {
             let _ = std::fs::remove_file(e.path());
         }
     }

@@ -11,11 +11,12 @@ use std::path::Path;
 use tempfile::NamedTempFile;
 
 use crate::bundle::cache::{EnvHashes, Previous};
-use crate::bundle::files::{hash_file, set_readable};
+use crate::bundle::files::hash_file;
 use crate::bundle::manifest::FileEntry;
 use crate::bundle::plan::{Input, Month, Shard};
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::output::{set_readable, temp_in};
 use crate::render::{self, RenderContext};
 use crate::report::{with_report_stream, MonthSessions, SessionRef, TEMPLATE as REPORT};
 
@@ -106,11 +107,7 @@ pub fn report(
             path: final_path.clone(),
             source,
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".vanthu-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(io)?;
+        let tmp = temp_in(dir).map_err(io)?;
         // Written in place (a DOCX archive seeks back to fill in sizes), hashed once complete.
         let mut out = BufWriter::with_capacity(256 * 1024, tmp.reopen().map_err(io)?);
         // Each renderer gets its own stream: the records are read again.

@@ -122,18 +122,19 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     bar.restart(pending.len(), "rendering");
     let no_exclusions = HashSet::new();
     let candidates = candidates(&inputs, &scanned);
+    let month_report = |exclude: &HashSet<usize>| {
+        report(
+            env,
+            &hashes,
+            &prev,
+            &dir,
+            (month, opts.shard),
+            &candidates,
+            exclude,
+        )
+    };
     let (report_try, rendered) = rayon::join(
-        || {
-            report(
-                env,
-                &hashes,
-                &prev,
-                &dir,
-                (month, opts.shard),
-                &candidates,
-                &no_exclusions,
-            )
-        },
+        || month_report(&no_exclusions),
         || {
             pending
                 .par_iter()
@@ -160,15 +161,7 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     let report: Option<ReportOutcome> = match report_try {
         Ok(r) if failed_late.is_empty() => r,
         Err(e) if failed_late.is_empty() => return Err(e),
-        _ => report(
-            env,
-            &hashes,
-            &prev,
-            &dir,
-            (month, opts.shard),
-            &candidates,
-            &failed_late,
-        )?,
+        _ => month_report(&failed_late)?,
     };
     drop(candidates);
     let report = match report {

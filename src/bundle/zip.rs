@@ -24,10 +24,10 @@ use rayon::prelude::*;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipArchive, ZipWriter};
 
-use crate::bundle::files::{hash_file, set_readable};
+use crate::bundle::files::hash_file;
 use crate::bundle::manifest::FileEntry;
 use crate::error::{Error, Result};
-use crate::output::write_atomic;
+use crate::output::{set_readable, temp_in, write_atomic};
 
 /// The Deflate level of every entry (6: zlib's default; PDFs and DOCX are compressed
 /// inside already, so higher levels buy almost nothing).
@@ -158,11 +158,7 @@ fn write_zip(
     };
     let zerr = |e: zip::result::ZipError| Error::Usage(format!("{}: {e}", zip_path.display()));
     let folder = zip_path.parent().unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".vanthu-")
-        .suffix(".tmp")
-        .tempfile_in(folder)
-        .map_err(io(zip_path))?;
+    let tmp = temp_in(folder).map_err(io(zip_path))?;
     let mut sorted: Vec<&FileEntry> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     let mut entries = vec![(format!("{prefix}/manifest.json"), Source::Bytes(manifest))];

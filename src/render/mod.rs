@@ -9,7 +9,7 @@ use std::io::{Cursor, Seek, Write};
 
 use crate::doc::model::Document;
 use crate::doc::DocumentStream;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fonts::FontBook;
 
 /// What a renderer may use besides the document: fonts and the fixed clock.
@@ -45,14 +45,6 @@ pub trait Renderer: Sync {
 pub trait Output: Write + Seek {}
 
 impl<T: Write + Seek> Output for T {}
-
-/// An I/O error while writing a rendered document to `out`.
-pub fn write_error(what: &str, e: std::io::Error) -> Error {
-    Error::Io {
-        path: what.into(),
-        source: e,
-    }
-}
 
 /// Every built-in renderer, in output order.
 pub fn all() -> Vec<Box<dyn Renderer>> {

@@ -64,13 +64,12 @@ impl ItemXml {
                 let marker = placeholder_row();
                 let xml = (**shell).clone().add_row(marker.clone()).build();
                 let marker = marker.build();
-                let at = find(&xml, &marker)
-                    .filter(|at| find(&xml[at + marker.len()..], &marker).is_none())
-                    .ok_or_else(|| {
+                let (head, tail) =
+                    super::splice::split_at_marker(&xml, &marker).ok_or_else(|| {
                         Error::Docx("unexpected table markup from docx-rs (row placeholder)".into())
                     })?;
-                self.table_tail = Some(xml[at + marker.len()..].to_vec());
-                Ok(xml[..at].to_vec())
+                self.table_tail = Some(tail.to_vec());
+                Ok(head.to_vec())
             }
             Item::TableClose => self
                 .table_tail
@@ -86,14 +85,6 @@ fn placeholder_row() -> TableRow {
             .id("FFFFFFFF")
             .add_run(DRun::new().add_text("vanthu: the rows go here")),
     )])
-}
-
-/// The first position of `needle` (non-empty) in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return None;
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Where the body's items go: written out (streaming) or added to a whole `Docx` (tests).

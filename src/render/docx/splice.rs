@@ -69,11 +69,7 @@ impl<'a> Splice<'a> {
                 "{DOCUMENT} from docx-rs does not hold the body placeholder exactly once"
             ))
         };
-        let at = find(xml, &self.marker).ok_or_else(missing)?;
-        let (head, tail) = (&xml[..at], &xml[at + self.marker.len()..]);
-        if find(tail, &self.marker).is_some() {
-            return Err(missing());
-        }
+        let (head, tail) = split_at_marker(xml, &self.marker).ok_or_else(missing)?;
         let io = |e: std::io::Error| Error::Docx(format!("writing {DOCUMENT}: {e}"));
         out.write_all(head).map_err(io)?;
         (self.body)(out)?;
@@ -81,10 +77,15 @@ impl<'a> Splice<'a> {
     }
 }
 
-/// The first position of `needle` (non-empty) in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return None;
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
+/// What comes before and after `marker` (a placeholder's XML) in `xml`; `None` unless it
+/// occurs exactly once.
+pub(super) fn split_at_marker<'x>(xml: &'x [u8], marker: &[u8]) -> Option<(&'x [u8], &'x [u8])> {
+    let find = |hay: &[u8]| {
+        (!marker.is_empty())
+            .then(|| hay.windows(marker.len()).position(|w| w == marker))
+            .flatten()
+    };
+    let at = find(xml)?;
+    let (head, tail) = (&xml[..at], &xml[at + marker.len()..]);
+    find(tail).is_none().then_some((head, tail))
 }
