@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = Env::new(None, None)?;
     let start = Instant::now();
     let mut refs = Vec::new();
-    for path in vanthu::env::record_files(&[dir.into()])? {
+    for path in vanthu::env::record_files(&[dir.into()])?.files {
         let bytes = std::fs::read(&path)?;
         let Ok(loaded) = load_file(&path) else {
             continue;

@@ -1,8 +1,10 @@
 //! The environment of a run: where templates and fonts come from and what "now" is, so
 //! output is reproducible and tests can swap each one.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::template::engine::Engine;
@@ -54,10 +56,21 @@ pub fn source_date_epoch() -> Result<i64> {
     }
 }
 
+/// The record files a command line names, and the folder entries that looked like records
+/// but were skipped (each with a warning saying why).
+#[derive(Debug, Default)]
+pub struct RecordFiles {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<Diagnostic>,
+}
+
 /// Expands the command-line paths into record files: files as given, folders to their
-/// `*.yaml`/`*.yml` files (sorted, not recursive).
-pub fn record_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
+/// `*.yaml`/`*.yml` files (any case: `.YAML`, `.Yml`; sorted, not recursive). An entry with
+/// that extension that is not a regular file (a FIFO, a device, a folder, a symbolic link
+/// that leads nowhere or in a loop) is skipped with a warning, never opened. Two records with
+/// the same file stem are refused: their outputs would overwrite each other.
+pub fn record_files(paths: &[PathBuf]) -> Result<RecordFiles> {
+    let mut out = RecordFiles::default();
     for p in paths {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
@@ -66,26 +79,65 @@ pub fn record_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                     source,
                 })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.is_file()
-                        && matches!(
-                            f.extension().and_then(|e| e.to_str()),
-                            Some("yaml") | Some("yml")
-                        )
-                })
+                .filter(|f| has_record_extension(f))
                 .collect();
             found.sort();
-            out.extend(found);
+            for f in found {
+                match not_a_record_file(&f) {
+                    None => out.files.push(f),
+                    Some(why) => out.skipped.push(
+                        Diagnostic::warning(&f, format!("skipped: {why}"))
+                            .hint("only regular `.yaml`/`.yml` files are read as records"),
+                    ),
+                }
+            }
         } else if p.is_file() {
-            out.push(p.clone());
+            out.files.push(p.clone());
         } else {
+            let why = not_a_record_file(p).unwrap_or_else(|| "no such file or folder".into());
+            return Err(Error::Usage(format!("{}: {why}", p.display())));
+        }
+    }
+    check_distinct_stems(&out.files)?;
+    Ok(out)
+}
+
+fn has_record_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Why `path` cannot be read as a record file, if it cannot.
+fn not_a_record_file(path: &Path) -> Option<String> {
+    let link = std::fs::symlink_metadata(path);
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => None,
+        Ok(m) if m.is_dir() => Some("a folder, not a record file".into()),
+        Ok(_) => Some("not a regular file (a FIFO, socket or device)".into()),
+        Err(e) if link.is_ok() => Some(format!("a symbolic link that leads to no file ({e})")),
+        Err(_) => Some("no such file or folder".into()),
+    }
+}
+
+/// Refuses two records with the same file stem (`thuan.yaml` and `thuan.yml`): both would
+/// be written to `thuan/`.
+pub fn check_distinct_stems(files: &[PathBuf]) -> Result<()> {
+    let mut seen: BTreeMap<String, &Path> = BTreeMap::new();
+    for path in files {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(first) = seen.insert(stem.clone(), path) {
             return Err(Error::Usage(format!(
-                "{}: no such file or folder",
-                p.display()
+                "{} and {} would both be written to `{stem}/`; give each record its own file name",
+                first.display(),
+                path.display()
             )));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A moment in UTC, from seconds since 1970: the one calendar conversion behind every date

@@ -20,6 +20,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// The run could not finish (the output folder is locked, an archive cannot be written).
+    #[error("{0}")]
+    Unfinished(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -7,7 +7,10 @@ use vanthu::cmd::{self, exit};
 #[command(
     name = "vanthu",
     version,
-    about = "Official-format PDF and DOCX from working-session records"
+    about = "Official-format PDF and DOCX from working-session records",
+    after_help = "Exit codes: 0 done; 1 some record failed (the others were written); \
+                  2 usage error; 3 the run could not finish (disk full, output not writable, \
+                  output folder locked by another run)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -49,7 +52,7 @@ fn main() {
         Ok(code) => std::process::exit(code),
         Err(e) => {
             eprintln!("vanthu: error: {e}");
-            std::process::exit(exit::USAGE);
+            std::process::exit(exit::for_error(&e));
         }
     }
 }

@@ -28,8 +28,30 @@ pub struct RecordOutcome {
 
 /// Loads and checks a record and builds its documents, without rendering bytes.
 pub fn documents_for(env: &Env, file: &Path) -> Result<(Loaded, Vec<Document>), Vec<Diagnostic>> {
+    documents_from(env, file, crate::model::load::load_file_checked(file))
+}
+
+/// [`documents_for`] a record whose bytes were already read (and hashed) by the caller: the
+/// documents are made from exactly these bytes, the file is not read again.
+pub fn documents_for_bytes(
+    env: &Env,
+    file: &Path,
+    bytes: &[u8],
+) -> Result<(Loaded, Vec<Document>), Vec<Diagnostic>> {
+    documents_from(
+        env,
+        file,
+        crate::model::load::load_bytes_checked(file, bytes),
+    )
+}
+
+fn documents_from(
+    env: &Env,
+    file: &Path,
+    checked: crate::model::load::Checked,
+) -> Result<(Loaded, Vec<Document>), Vec<Diagnostic>> {
     // Rule errors do not hide font and template errors: every problem of the file is told.
-    let (loaded, mut diags) = crate::model::load::load_file_checked(file)?;
+    let (loaded, mut diags) = checked?;
     check_glyphs(env, &loaded, &mut diags);
     let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
     let mut docs = Vec::new();
@@ -109,7 +131,20 @@ pub fn documents_for(env: &Env, file: &Path) -> Result<(Loaded, Vec<Document>), 
 
 /// Renders every document of a record in every output format.
 pub fn render_record(env: &Env, file: &Path) -> RecordOutcome {
-    let (loaded, docs) = match documents_for(env, file) {
+    render_documents(env, file, documents_for(env, file))
+}
+
+/// [`render_record`] from bytes the caller read (and hashed): see [`documents_for_bytes`].
+pub fn render_record_bytes(env: &Env, file: &Path, bytes: &[u8]) -> RecordOutcome {
+    render_documents(env, file, documents_for_bytes(env, file, bytes))
+}
+
+fn render_documents(
+    env: &Env,
+    file: &Path,
+    documents: Result<(Loaded, Vec<Document>), Vec<Diagnostic>>,
+) -> RecordOutcome {
+    let (loaded, docs) = match documents {
         Ok(x) => x,
         Err(d) => {
             return RecordOutcome {

@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::bundle::files::{hex, intact, sha256_hex};
+use crate::bundle::files::{hex, intact, safe_relative, sha256_hex};
 use crate::bundle::manifest::{FileEntry, Manifest, NamedHash, Templates};
 use crate::bundle::plan::Month;
+use crate::diag::Diagnostic;
 use crate::env::Env;
 use crate::error::{Error, Result};
 
@@ -104,6 +105,9 @@ pub struct Previous {
     pub known: BTreeSet<String>,
     /// Shard part manifests found (`manifest.part-K-of-N.json`).
     pub parts: Vec<PathBuf>,
+    /// Entries ignored because their path would leave the bundle or belongs to another
+    /// record: one warning each, naming the manifest.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Previous {
@@ -127,24 +131,30 @@ impl Previous {
         }
         for path in sources {
             if let Some(m) = Manifest::read(&path) {
-                prev.absorb(m);
+                prev.absorb(m, &path);
             }
         }
         prev
     }
 
-    fn absorb(&mut self, m: Manifest) {
+    fn absorb(&mut self, m: Manifest, source: &Path) {
         let files: HashMap<&str, &FileEntry> =
             m.files.iter().map(|f| (f.path.as_str(), f)).collect();
-        let outputs = |paths: &[String]| -> Option<Vec<FileEntry>> {
+        let mut outputs = |owner: Option<&str>, paths: &[String]| -> Option<Vec<FileEntry>> {
+            let outside: Vec<&String> = paths.iter().filter(|p| !owned_path(owner, p)).collect();
+            if !outside.is_empty() {
+                self.warnings.push(outside_warning(source, owner, &outside));
+                return None;
+            }
+            self.known.extend(paths.iter().cloned());
             paths
                 .iter()
                 .map(|p| files.get(p.as_str()).map(|f| (*f).clone()))
                 .collect()
         };
         for r in &m.records {
-            self.known.extend(r.outputs.iter().cloned());
-            if let Some(outputs) = outputs(&r.outputs) {
+            let stem = Path::new(&r.file).file_stem().and_then(|s| s.to_str());
+            if let Some(outputs) = outputs(Some(stem.unwrap_or("")), &r.outputs) {
                 self.records
                     .entry(r.file.clone())
                     .or_default()
@@ -155,8 +165,7 @@ impl Previous {
             }
         }
         if let Some(rep) = &m.report {
-            self.known.extend(rep.outputs.iter().cloned());
-            if let Some(outputs) = outputs(&rep.outputs) {
+            if let Some(outputs) = outputs(None, &rep.outputs) {
                 self.report.push(Candidate {
                     key: rep.cache_key.clone(),
                     outputs,
@@ -175,6 +184,36 @@ impl Previous {
     }
 }
 
+/// Is `rel` a path the bundle itself writes for `owner`: `<stem>/<file>` for a record,
+/// a plain `<file>` for the report (`None`)? Nothing else is read, reused or removed.
+fn owned_path(owner: Option<&str>, rel: &str) -> bool {
+    if !safe_relative(rel) {
+        return false;
+    }
+    match (owner, rel.split_once('/')) {
+        (Some(stem), Some((folder, file))) => folder == stem && !file.contains('/'),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+fn outside_warning(source: &Path, owner: Option<&str>, paths: &[&String]) -> Diagnostic {
+    let whose = match owner {
+        Some(stem) => format!("record `{stem}`"),
+        None => "the monthly report".into(),
+    };
+    let listed: Vec<String> = paths.iter().map(|p| format!("`{p}`")).collect();
+    Diagnostic::warning(
+        source,
+        format!(
+            "lists {} for {whose}, outside the files the bundle writes for it; ignored \
+             (nothing there is read, reused or removed)",
+            listed.join(", ")
+        ),
+    )
+    .hint("a manifest lists only paths inside the bundle folder; delete this manifest if it was not written by vanthu")
+}
+
 fn reuse(candidates: &[Candidate], dir: &Path, key: &str) -> Option<Vec<FileEntry>> {
     candidates
         .iter()
@@ -182,7 +221,7 @@ fn reuse(candidates: &[Candidate], dir: &Path, key: &str) -> Option<Vec<FileEntr
         .find(|c| {
             c.outputs
                 .iter()
-                .all(|f| intact(&dir.join(&f.path), &f.sha256, f.size))
+                .all(|f| intact(dir, &f.path, &f.sha256, f.size))
         })
         .map(|c| c.outputs.clone())
 }

@@ -1,19 +1,20 @@
-//! The bundle's file operations: atomic writes that leave durability to one filesystem sync
-//! per run, hashing files on disk, and removing files an earlier run wrote that the bundle no
-//! longer holds.
+//! The bundle's file operations: durability by one filesystem sync per run, hashing files on
+//! disk, paths that stay inside the bundle, and removing files an earlier run wrote that the
+//! bundle no longer holds.
 //!
-//! A record's files are written to a temp file in the same folder and renamed, so a reader
-//! (or an interrupted run) never sees a partial file; but they are not `fsync`ed one by one,
-//! which on ext4 costs about 5 ms a file, more than rendering it. [`sync_dir`] flushes the
-//! whole filesystem once, before the manifest (the commit point) is written.
+//! A record's files are written together ([`crate::output::write_together`]: temp files,
+//! then renames), so a reader (or an interrupted run) never sees a partial file or a partial
+//! record; but they are not `fsync`ed one by one, which on ext4 costs about 5 ms a file, more
+//! than rendering it. [`sync_dir`] flushes the whole filesystem once, before the manifest
+//! (the commit point) is written.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::output::{set_readable, temp_in, TEMP_PREFIX, TEMP_SUFFIX};
+use crate::output::{open_regular, TEMP_PREFIX, TEMP_SUFFIX};
 
 pub fn hex(digest: &[u8]) -> String {
     use std::fmt::Write as _;
@@ -33,18 +34,6 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
         path: path.to_path_buf(),
         source,
     }
-}
-
-/// Writes `bytes` to `path` through a temp file and a rename, without `fsync`.
-pub fn write_renamed(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io = io_err(path);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(&io)?;
-    let mut tmp = temp_in(dir).map_err(&io)?;
-    tmp.write_all(bytes).map_err(&io)?;
-    set_readable(tmp.as_file()).map_err(&io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
 }
 
 /// Flushes every file written under `dir` to disk: one `syncfs` on Linux.
@@ -70,9 +59,11 @@ pub fn sync_dir(dir: &Path, written: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// SHA-256 and size of a file, streaming; `None` when it cannot be read.
+/// SHA-256 and size of a regular file, streaming; `None` when it cannot be read or is not
+/// a regular file (a FIFO, device or symbolic link is never opened: see
+/// [`crate::output::open_regular`]).
 pub fn hash_file(path: &Path) -> Option<(String, u64)> {
-    let mut f = std::fs::File::open(path).ok()?;
+    let mut f = open_regular(path).ok()?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
@@ -87,23 +78,48 @@ pub fn hash_file(path: &Path) -> Option<(String, u64)> {
     Some((hex(&h.finalize()), size))
 }
 
-/// Does `path` hold exactly this content? Checks the size first, then the hash.
-pub fn intact(path: &Path, sha256: &str, size: u64) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == size)
-        && hash_file(path).is_some_and(|(h, _)| h == sha256)
+/// Is `rel` a relative, `/`-separated path that stays inside the folder it is joined to:
+/// no empty, `.`, `..` or hidden component, no `\`, no root?
+pub fn safe_relative(rel: &str) -> bool {
+    !rel.is_empty()
+        && rel
+            .split('/')
+            .all(|c| !c.is_empty() && !c.starts_with('.') && !c.contains(['\\', '\0']))
+}
+
+/// `root/rel` when `rel` is safe (see [`safe_relative`]) and no folder on the way is a
+/// symbolic link: the path cannot lead out of `root`.
+pub fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
+    if !safe_relative(rel) {
+        return None;
+    }
+    let mut path = root.to_path_buf();
+    let mut parts = rel.split('/').peekable();
+    while let Some(part) = parts.next() {
+        path.push(part);
+        if parts.peek().is_some() && !std::fs::symlink_metadata(&path).ok()?.is_dir() {
+            return None;
+        }
+    }
+    Some(path)
+}
+
+/// Does `root/rel` hold exactly this content, in a regular file inside `root`? Checks the
+/// size first, then the hash.
+pub fn intact(root: &Path, rel: &str, sha256: &str, size: u64) -> bool {
+    let Some(path) = inside(root, rel) else {
+        return false;
+    };
+    std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() == size)
+        && hash_file(&path).is_some_and(|(h, _)| h == sha256)
 }
 
 /// Removes `rel` (a file an earlier run wrote) under `root`, and its folder if that is left
 /// empty. Paths that could leave `root` are ignored.
 pub fn remove_stale(root: &Path, rel: &str) {
-    let safe = !rel.is_empty()
-        && rel
-            .split('/')
-            .all(|c| !c.is_empty() && c != "." && c != ".." && !c.contains('\\'));
-    if !safe {
+    let Some(path) = inside(root, rel) else {
         return;
-    }
-    let path = root.join(rel);
+    };
     if std::fs::remove_file(&path).is_ok() {
         if let Some(parent) = path.parent().filter(|p| *p != root) {
             // Only succeeds when empty.

@@ -131,10 +131,10 @@ impl Manifest {
         Ok(bytes)
     }
 
-    /// Reads a manifest written by an earlier run; `None` if it is missing or unreadable
-    /// (an unreadable manifest only means nothing can be reused).
+    /// Reads a manifest written by an earlier run; `None` if it is missing, unreadable or
+    /// not a regular file (an unreadable manifest only means nothing can be reused).
     pub fn read(path: &Path) -> Option<Manifest> {
-        let bytes = std::fs::read(path).ok()?;
+        let bytes = crate::output::read_regular(path).ok()?;
         serde_json::from_slice::<Manifest>(&bytes)
             .ok()
             .filter(|m| m.format == FORMAT)

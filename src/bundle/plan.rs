@@ -7,7 +7,6 @@
 //! files, the shards partition any set of records exactly, and a record keeps its shard when
 //! others are added or removed.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -120,7 +119,7 @@ pub struct Input {
 /// shard. Two records with the same stem, or a stem that is not a plain folder name or is
 /// one of the bundle's own file names, are a usage error: their outputs would collide.
 pub fn inputs(files: &[PathBuf], month: Month, shard: Option<Shard>) -> Result<Vec<Input>> {
-    let mut seen: BTreeMap<String, &Path> = BTreeMap::new();
+    crate::env::check_distinct_stems(files)?;
     let mut out = Vec::new();
     for path in files {
         let stem = path
@@ -132,13 +131,6 @@ pub fn inputs(files: &[PathBuf], month: Month, shard: Option<Shard>) -> Result<V
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         check_stem(&stem, month, path)?;
-        if let Some(first) = seen.insert(stem.clone(), path) {
-            return Err(Error::Usage(format!(
-                "{} and {} would both be written to `{stem}/`; give each record its own file name",
-                first.display(),
-                path.display()
-            )));
-        }
         if shard.is_none_or(|s| s.owns(&stem)) {
             out.push(Input {
                 path: path.clone(),
@@ -150,19 +142,38 @@ pub fn inputs(files: &[PathBuf], month: Month, shard: Option<Shard>) -> Result<V
     Ok(out)
 }
 
+/// The names the bundle gives its own files at the top of `YYYY-MM/`: a record folder of
+/// one of these names would collide with them.
+pub fn own_file_names(month: Month) -> Vec<String> {
+    let mut names: Vec<String> = crate::render::all()
+        .iter()
+        .map(|r| format!("{REPORT}.{}", r.extension()))
+        .collect();
+    let zip = format!("{}.zip", month.key());
+    names.extend([
+        REPORT.to_string(),
+        "manifest.json".into(),
+        format!("{zip}.sha256"),
+        zip,
+    ]);
+    names
+}
+
 fn check_stem(stem: &str, month: Month, path: &Path) -> Result<()> {
     let plain = !stem.is_empty()
         && !stem.starts_with('.')
         && !stem.contains(['/', '\\'])
         && stem != ".."
         && !stem.chars().any(char::is_control);
-    let reserved = stem == REPORT
-        || stem == "manifest.json"
-        || stem == format!("{}.zip", month.key())
-        || stem.starts_with("manifest.part-");
+    // Compared without case: on a case-insensitive disk `Manifest.json` is `manifest.json`.
+    let reserved = own_file_names(month)
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(stem))
+        || stem.to_ascii_lowercase().starts_with("manifest.part-");
     if !plain || reserved {
         return Err(Error::Usage(format!(
-            "{}: `{stem}` cannot be a record's output folder in a bundle; rename the file",
+            "{}: `{stem}` cannot be a record's output folder in a bundle (it is, or could be, \
+             one of the bundle's own files); rename the file",
             path.display()
         )));
     }

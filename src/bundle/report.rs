@@ -16,7 +16,7 @@ use crate::bundle::manifest::FileEntry;
 use crate::bundle::plan::{Input, Month, Shard};
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::output::{set_readable, temp_in};
+use crate::output::{set_readable, temp_in, QuietAfterError};
 use crate::render::{self, RenderContext};
 use crate::report::{with_report_stream, MonthSessions, SessionRef, TEMPLATE as REPORT};
 
@@ -109,7 +109,8 @@ pub fn report(
         };
         let tmp = temp_in(dir).map_err(io)?;
         // Written in place (a DOCX archive seeks back to fill in sizes), hashed once complete.
-        let mut out = BufWriter::with_capacity(256 * 1024, tmp.reopen().map_err(io)?);
+        let mut out =
+            BufWriter::with_capacity(256 * 1024, QuietAfterError::new(tmp.reopen().map_err(io)?));
         // Each renderer gets its own stream: the records are read again.
         let sessions = MonthSessions::from_disk(refs.clone());
         let written = with_report_stream(env, month.year, month.month, sessions, |stream| {

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::bundle::cache::{EnvHashes, Previous};
 use crate::bundle::files::{
-    release_free_memory, remove_leftover_temps, remove_stale, sha256_hex, sync_dir, write_renamed,
+    release_free_memory, remove_leftover_temps, remove_stale, sha256_hex, sync_dir,
 };
 use crate::bundle::manifest::{
     ErrorEntry, FailedEntry, FileEntry, Manifest, RecordEntry, ReportEntry, ShardInfo, FORMAT,
@@ -35,9 +35,9 @@ use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::model::load::{load_bytes, load_file, MAX_RECORD_BYTES};
 use crate::model::record::Date;
-use crate::output::write_atomic;
-use crate::pipeline::render_record;
-use crate::report::SessionRef;
+use crate::output::{lock_folder, real_dir, write_atomic, write_together, FolderLock, WriteMode};
+use crate::pipeline::render_record_bytes;
+use crate::report::{read_unchanged, SessionRef};
 
 pub struct Options {
     /// The record files, already expanded from the command line's paths.
@@ -100,7 +100,9 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     let dir = opts.out.join(month.key());
     let inputs = plan::inputs(&opts.files, month, opts.shard)?;
     let hashes = EnvHashes::of(env)?;
-    let prev = Previous::load(&dir);
+    let _lock = lock_month(&opts.out, month, opts.shard)?;
+    let mut prev = Previous::load(&dir);
+    let manifest_warnings = std::mem::take(&mut prev.warnings);
     let bar = Bar::new(opts.progress, inputs.len(), "checking");
 
     // Pass 1: scan.
@@ -114,8 +116,15 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
         .collect();
 
     // Pass 2: render what is not reused, and the report alongside.
-    let pending: Vec<usize> = (0..inputs.len())
-        .filter(|&i| matches!(&scanned[i], Scanned::Ready { reused: None, .. }))
+    let pending: Vec<(usize, &str)> = (0..inputs.len())
+        .filter_map(|i| match &scanned[i] {
+            Scanned::Ready {
+                reused: None,
+                sha256,
+                ..
+            } => Some((i, sha256.as_str())),
+            _ => None,
+        })
         .collect();
     let mut phases = Phases::new(start);
     phases.mark("check");
@@ -138,8 +147,8 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
         || {
             pending
                 .par_iter()
-                .map(|&i| {
-                    let r = render_one(env, &dir, &inputs[i]);
+                .map(|&(i, sha256)| {
+                    let r = render_one(env, &dir, &inputs[i], sha256);
                     if i % 16 == 0 {
                         release_free_memory();
                     }
@@ -194,7 +203,7 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
         zip: None,
         elapsed: Duration::ZERO,
         phases: Vec::new(),
-        diagnostics: Vec::new(),
+        diagnostics: manifest_warnings,
     };
     let mut records = Vec::new();
     let mut failed = Vec::new();
@@ -308,8 +317,9 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
         None => {
             let changed = write_atomic(&dir.join("manifest.json"), &bytes)?;
             let zip = dir.join(format!("{}.zip", month.key()));
-            // Same manifest, same files (their hashes are in it): the same zip, if intact.
-            if changed || !zip::intact(&zip) {
+            // Same manifest, same files (their hashes are in it): the same zip, if intact and
+            // holding this manifest (a run killed after writing the manifest left the old zip).
+            if changed || !zip::matches(&zip, &month.key(), &bytes) {
                 zip::write_bundle_zip(
                     &zip,
                     &dir,
@@ -414,23 +424,55 @@ pub fn sniff_month(bytes: &[u8]) -> Option<Month> {
 /// failure stops the run.
 type Rendered = std::result::Result<Vec<FileEntry>, Vec<Diagnostic>>;
 
-fn render_one(env: &Env, dir: &Path, input: &Input) -> Result<Rendered> {
-    let outcome = render_record(env, &input.path);
+/// Renders the record from exactly the bytes the scan hashed (`sha256`): read again and
+/// checked, or the record fails naming the file. Its files are written all or none.
+fn render_one(env: &Env, dir: &Path, input: &Input, sha256: &str) -> Result<Rendered> {
+    let bytes = match read_unchanged(&input.path, sha256) {
+        Ok(bytes) => bytes,
+        Err(why) => return Ok(Err(vec![Diagnostic::error(&input.path, why)])),
+    };
+    let outcome = render_record_bytes(env, &input.path, &bytes);
     let files = match outcome.result {
         Ok(files) => files,
         Err(diags) => return Ok(Err(diags)),
     };
     let mut entries = Vec::with_capacity(files.len());
-    for f in files {
+    let mut writes = Vec::with_capacity(files.len());
+    for f in &files {
         let rel = format!("{}/{}.{}", input.stem, f.template, f.extension);
-        write_renamed(&dir.join(&rel), &f.bytes)?;
+        writes.push((dir.join(&rel), f.bytes.as_slice()));
         entries.push(FileEntry {
             path: rel,
             sha256: sha256_hex(&f.bytes),
             size: f.bytes.len() as u64,
         });
     }
+    real_dir(&dir.join(&input.stem))?;
+    // No fsync per file: the run syncs the filesystem once before the manifest.
+    let mode = WriteMode {
+        sync: false,
+        skip_unchanged: false,
+    };
+    write_together(&writes, mode)?;
     Ok(Ok(entries))
+}
+
+/// One run at a time writes a month's bundle: the unsharded run locks the month alone;
+/// shards share the month lock (they write disjoint records) and each locks its own part.
+fn lock_month(out: &Path, month: Month, shard: Option<Shard>) -> Result<Vec<FolderLock>> {
+    let dir = out.join(month.key());
+    let month_lock = out.join(format!(".{}.lock", month.key()));
+    let mut locks = vec![lock_folder(&dir, &month_lock, shard.is_some())?];
+    if let Some(s) = shard {
+        let part = out.join(format!(
+            ".{}.part-{}-of-{}.lock",
+            month.key(),
+            s.index,
+            s.count
+        ));
+        locks.push(lock_folder(&dir, &part, false)?);
+    }
+    Ok(locks)
 }
 
 /// The records of the month that loaded, as the report finds them again.

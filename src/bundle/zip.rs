@@ -6,7 +6,9 @@
 //! deflating them again saves 1.6 % of the archive and doubles the time to write it.
 //!
 //! Beside it, `YYYY-MM.zip.sha256` holds its SHA-256 (`sha256sum -c` reads it): a rerun
-//! whose manifest is unchanged and whose zip still has that hash does not rebuild the zip.
+//! does not rebuild a zip that still has that hash and holds the current manifest, byte for
+//! byte ([`matches`]); any other zip (one a killed run left behind its new manifest) is
+//! rebuilt.
 //!
 //! Entries are compressed in parallel, a batch of files per worker, and copied compressed
 //! into the archive in order (the bytes are those of a sequential write). A file larger than
@@ -17,7 +19,7 @@
 //! to a temp file next to the old one; when the result equals the zip already there, the old
 //! one is left untouched.
 
-use std::io::{BufWriter, Cursor, Write};
+use std::io::{BufWriter, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -27,7 +29,9 @@ use zip::{CompressionMethod, DateTime, System, ZipArchive, ZipWriter};
 use crate::bundle::files::hash_file;
 use crate::bundle::manifest::FileEntry;
 use crate::error::{Error, Result};
-use crate::output::{set_readable, temp_in, write_atomic};
+use crate::output::{
+    open_regular, read_regular, set_readable, temp_in, write_atomic, QuietAfterError,
+};
 
 /// The Deflate level of every entry (6: zlib's default; PDFs and DOCX are compressed
 /// inside already, so higher levels buy almost nothing).
@@ -80,14 +84,14 @@ fn options_for(name: &str, epoch: i64) -> SimpleFileOptions {
 
 /// One batch of entries as a small in-memory archive.
 fn batch(entries: &[(String, Source<'_>)], epoch: i64) -> Result<Vec<u8>> {
-    let zerr = |e: zip::result::ZipError| Error::Usage(format!("zip: {e}"));
+    let zerr = |e: zip::result::ZipError| Error::Unfinished(format!("zip: {e}"));
     let mut z = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, src) in entries {
         let owned;
         let bytes: &[u8] = match src {
             Source::Bytes(b) => b,
             Source::File(path) => {
-                owned = std::fs::read(path).map_err(|source| Error::Io {
+                owned = read_regular(path).map_err(|source| Error::Io {
                     path: path.clone(),
                     source,
                 })?;
@@ -97,7 +101,7 @@ fn batch(entries: &[(String, Source<'_>)], epoch: i64) -> Result<Vec<u8>> {
         z.start_file(name.as_str(), options_for(name, epoch))
             .map_err(zerr)?;
         z.write_all(bytes)
-            .map_err(|e| Error::Usage(format!("zip: {e}")))?;
+            .map_err(|e| Error::Unfinished(format!("zip: {e}")))?;
     }
     Ok(z.finish().map_err(zerr)?.into_inner())
 }
@@ -106,7 +110,7 @@ fn batch(entries: &[(String, Source<'_>)], epoch: i64) -> Result<Vec<u8>> {
 /// compressor sees the same pieces on every run whatever the reads return.
 fn copy_in_pieces(path: &Path, out: &mut impl Write) -> std::io::Result<()> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
+    let mut f = open_regular(path)?;
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let mut filled = 0;
@@ -156,7 +160,7 @@ fn write_zip(
         let p = p.to_path_buf();
         move |source| Error::Io { path: p, source }
     };
-    let zerr = |e: zip::result::ZipError| Error::Usage(format!("{}: {e}", zip_path.display()));
+    let zerr = |e: zip::result::ZipError| Error::Unfinished(format!("{}: {e}", zip_path.display()));
     let folder = zip_path.parent().unwrap_or(Path::new("."));
     let tmp = temp_in(folder).map_err(io(zip_path))?;
     let mut sorted: Vec<&FileEntry> = files.iter().collect();
@@ -168,9 +172,10 @@ fn write_zip(
             Source::File(dir.join(&f.path)),
         )
     }));
+    // Quiet after an error: a full disk is reported once, by the `?` that meets it.
     let mut zip = ZipWriter::new(BufWriter::with_capacity(
         256 * 1024,
-        tmp.reopen().map_err(io(zip_path))?,
+        QuietAfterError::new(tmp.reopen().map_err(io(zip_path))?),
     ));
     // A few batches per worker at a time: memory stays a few megabytes at any size.
     let wave = BATCH * 2 * rayon::current_num_threads().max(1);
@@ -242,10 +247,27 @@ fn checksum_line(zip_path: &Path, sha256: &str) -> String {
 
 /// Does the zip on disk still have the hash its checksum file records?
 pub fn intact(zip_path: &Path) -> bool {
-    let Ok(line) = std::fs::read_to_string(sidecar(zip_path)) else {
+    let Ok(line) = read_regular(&sidecar(zip_path)) else {
         return false;
     };
-    hash_file(zip_path).is_some_and(|(sha256, _)| line == checksum_line(zip_path, &sha256))
+    hash_file(zip_path)
+        .is_some_and(|(sha256, _)| line == checksum_line(zip_path, &sha256).as_bytes())
+}
+
+/// Is the zip on disk the bundle of `manifest`: intact (see [`intact`]) and holding exactly
+/// these bytes as `<prefix>/manifest.json`? A zip left by a run interrupted after writing a
+/// new manifest, or an old zip with its old checksum, holds another manifest.
+pub fn matches(zip_path: &Path, prefix: &str, manifest: &[u8]) -> bool {
+    intact(zip_path) && manifest_inside(zip_path, prefix).is_some_and(|m| m == manifest)
+}
+
+fn manifest_inside(zip_path: &Path, prefix: &str) -> Option<Vec<u8>> {
+    let file = open_regular(zip_path).ok()?;
+    let mut archive = ZipArchive::new(std::io::BufReader::new(file)).ok()?;
+    let mut entry = archive.by_name(&format!("{prefix}/manifest.json")).ok()?;
+    let mut bytes = Vec::new();
+    entry.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 #[cfg(test)]

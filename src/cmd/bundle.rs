@@ -9,7 +9,7 @@ use clap::Args;
 
 use crate::bundle::{run, Month, Options, Shard, Summary};
 use crate::cmd::{exit, print_diagnostics, InputArgs};
-use crate::env::{record_files, Env};
+use crate::env::Env;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -26,7 +26,7 @@ pub struct BundleArgs {
     /// without `--shard` combines the slices into the bundle.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 4 per core).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
     /// Also print the wall time of each phase.
@@ -38,7 +38,7 @@ pub fn execute(args: &BundleArgs) -> Result<i32> {
     let month = Month::parse(&args.month)?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
     let env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
-    let files = record_files(&args.input.paths)?;
+    let files = args.input.record_files()?;
     let opts = Options {
         files,
         out: args.out.clone(),
@@ -48,10 +48,7 @@ pub fn execute(args: &BundleArgs) -> Result<i32> {
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {
-        if n == 0 {
-            return Err(Error::Usage("--jobs must be at least 1".into()));
-        }
-        pool = pool.num_threads(n);
+        pool = pool.num_threads(jobs(n)?);
     }
     let pool = pool
         .build()
@@ -72,6 +69,25 @@ pub fn execute(args: &BundleArgs) -> Result<i32> {
     } else {
         exit::OK
     })
+}
+
+/// More workers than this many per core only add threads that wait (and memory).
+pub const JOBS_PER_CORE: usize = 4;
+
+/// `--jobs N`, capped at [`JOBS_PER_CORE`] times the cores (with a note on stderr).
+fn jobs(n: usize) -> Result<usize> {
+    if n == 0 {
+        return Err(Error::Usage("--jobs must be at least 1".into()));
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let cap = cores.saturating_mul(JOBS_PER_CORE);
+    if n > cap {
+        eprintln!(
+            "vanthu: note: --jobs {n} lowered to {cap} ({JOBS_PER_CORE} per core, {cores} core(s))"
+        );
+        return Ok(cap);
+    }
+    Ok(n)
 }
 
 /// `vanthu: bundle 2022-11: 200 record(s): 198 rendered, 0 reused, 2 failed; …`

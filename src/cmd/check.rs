@@ -4,7 +4,7 @@
 use clap::Args;
 
 use crate::cmd::{exit, print_diagnostics, InputArgs};
-use crate::env::{record_files, Env};
+use crate::env::Env;
 use crate::error::Result;
 use crate::pipeline::documents_for;
 
@@ -16,7 +16,7 @@ pub struct CheckArgs {
 
 pub fn execute(args: &CheckArgs) -> Result<i32> {
     let env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
-    let files = record_files(&args.input.paths)?;
+    let files = args.input.record_files()?;
     let (mut ok, mut failed, mut warnings) = (0usize, 0usize, 0usize);
     for file in &files {
         let diags = match documents_for(&env, file) {

@@ -1,15 +1,16 @@
 //! `vanthu render PATH… [--out DIR]`: every document of every record, as PDF and DOCX,
-//! into `OUT/<record stem>/<template>.<ext>`.
+//! into `OUT/<record stem>/<template>.<ext>`, a record's files all or none. The output folder
+//! is locked (`OUT/.vanthu.lock`) from the first write, so two renders cannot interleave.
 
 use std::path::PathBuf;
 
 use clap::Args;
 
 use crate::cmd::{exit, print_diagnostics, InputArgs};
-use crate::env::{record_files, Env};
+use crate::env::Env;
 use crate::error::Result;
-use crate::output::{output_path, write_atomic};
-use crate::pipeline::render_record;
+use crate::output::{lock_folder, output_path, real_dir, write_together, FolderLock, WriteMode};
+use crate::pipeline::{render_record, RenderedFile};
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
@@ -22,8 +23,9 @@ pub struct RenderArgs {
 
 pub fn execute(args: &RenderArgs) -> Result<i32> {
     let env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
-    let files = record_files(&args.input.paths)?;
+    let files = args.input.record_files()?;
     let (mut ok, mut failed, mut written) = (0usize, 0usize, 0usize);
+    let mut lock: Option<FolderLock> = None;
     for file in &files {
         let outcome = render_record(&env, file);
         print_diagnostics(&outcome.warnings);
@@ -33,12 +35,11 @@ pub fn execute(args: &RenderArgs) -> Result<i32> {
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                for f in &rendered {
-                    let path =
-                        output_path(&args.out, &stem, &format!("{}.{}", f.template, f.extension))?;
-                    write_atomic(&path, &f.bytes)?;
-                    written += 1;
+                if lock.is_none() {
+                    let lock_file = args.out.join(".vanthu.lock");
+                    lock = Some(lock_folder(&args.out, &lock_file, false)?);
                 }
+                written += write_record(&args.out, &stem, &rendered)?;
                 ok += 1;
             }
             Err(diags) => {
@@ -56,4 +57,22 @@ pub fn execute(args: &RenderArgs) -> Result<i32> {
     } else {
         exit::OK
     })
+}
+
+/// Writes a record's files into `OUT/<stem>/`, all or none; returns how many it holds.
+fn write_record(out: &std::path::Path, stem: &str, rendered: &[RenderedFile]) -> Result<usize> {
+    let mut writes = Vec::with_capacity(rendered.len());
+    for f in rendered {
+        let path = output_path(out, stem, &format!("{}.{}", f.template, f.extension))?;
+        writes.push((path, f.bytes.as_slice()));
+    }
+    if let Some(folder) = writes.first().and_then(|(p, _)| p.parent()) {
+        real_dir(folder)?;
+    }
+    let mode = WriteMode {
+        sync: true,
+        skip_unchanged: true,
+    };
+    write_together(&writes, mode)?;
+    Ok(writes.len())
 }

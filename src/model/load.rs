@@ -91,6 +91,9 @@ pub fn load_bytes_checked(path: &Path, bytes: &[u8]) -> Checked {
             .count()
             + 1;
         let lossy = String::from_utf8_lossy(bytes);
+        if let Some(d) = not_a_record(path, &lossy) {
+            return vec![d];
+        }
         vec![Diagnostic::error(
             path,
             format!(
@@ -121,7 +124,8 @@ pub fn load_str_checked(path: &Path, text: &str) -> Checked {
             .at(&source, 1, 1)
             .hint("copy input/thuan-2022-11-10.yaml and fill in the session")]);
     }
-    let record = parse(path, &source).map_err(|d| vec![*d])?;
+    let record =
+        parse(path, &source).map_err(|d| vec![not_a_record(path, &source).unwrap_or(*d)])?;
     let diags = validate::validate(path, &source, &record);
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.is_error());
     Ok((
@@ -133,6 +137,30 @@ pub fn load_str_checked(path: &Path, text: &str) -> Checked {
         },
         errors,
     ))
+}
+
+/// A record's top-level keys.
+const RECORD_KEYS: [&str; 4] = ["issuer", "format", "session", "documents"];
+
+/// A file that does not load and in which no line starts with a record's key is not a
+/// record (a password file, a binary, another program's data, reached by a stray link or
+/// copy): it is refused as such, quoting nothing of it.
+fn not_a_record(path: &Path, text: &str) -> Option<Diagnostic> {
+    let keyed = text.lines().any(|l| {
+        let l = l.trim_start_matches([' ', '-', '{', '"', '\'']);
+        RECORD_KEYS.iter().any(|k| {
+            l.strip_prefix(k)
+                .is_some_and(|rest| rest.trim_start_matches(['"', '\'', ' ']).starts_with(':'))
+        })
+    });
+    (!keyed).then(|| {
+        Diagnostic::error(
+            path,
+            "this file is not a record: no line starts with a record's keys (`issuer:`, \
+             `format:`, `session:`, `documents:`); nothing of it is shown",
+        )
+        .hint("a record is written like input/thuan-2022-11-10.yaml; move other files out of the records folder")
+    })
 }
 
 fn parse(path: &Path, source: &str) -> Result<Record, Box<Diagnostic>> {
@@ -701,7 +729,7 @@ mod tests {
     fn names_the_control_character_the_scanner_reports() {
         assert_eq!(named_char("unexpected character: `\\u{f}'"), Some('\u{f}'));
         assert_eq!(named_char("unexpected character: `x'"), Some('x'));
-        let d = load_str(Path::new("x.yaml"), "/&a\u{f}b: c\n").unwrap_err();
+        let d = load_str(Path::new("x.yaml"), "format: party\n/&a\u{f}b: c\n").unwrap_err();
         assert!(d[0].message.contains("U+000F"), "{}", d[0]);
     }
 

@@ -7,7 +7,7 @@
 
 pub mod bridge;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -131,25 +131,8 @@ fn out_of_range(i: usize) -> Error {
 /// Reads a record again for the report: the same bytes as in the scan, or an error naming
 /// the file.
 fn read_checked(s: &SessionRef) -> Result<Record> {
-    let changed = || {
-        Error::Usage(format!(
-            "{}: the file changed while the bundle was being made (it no longer has the \
-             SHA-256 read at the start, {}); run the bundle again",
-            s.path.display(),
-            s.sha256
-        ))
-    };
-    let too_big = std::fs::metadata(&s.path).is_ok_and(|m| m.len() > MAX_RECORD_BYTES as u64);
-    if too_big {
-        return Err(changed());
-    }
-    let bytes = std::fs::read(&s.path).map_err(|source| Error::Io {
-        path: s.path.clone(),
-        source,
-    })?;
-    if crate::bundle::files::sha256_hex(&bytes) != s.sha256 {
-        return Err(changed());
-    }
+    let bytes = read_unchanged(&s.path, &s.sha256)
+        .map_err(|why| Error::Unfinished(format!("{}: {why}", s.path.display())))?;
     match load_bytes(&s.path, &bytes) {
         Ok(loaded) => Ok(loaded.record),
         Err(diags) => Err(Error::Usage(format!(
@@ -161,6 +144,25 @@ fn read_checked(s: &SessionRef) -> Result<Record> {
                 .unwrap_or_else(|| "unknown error".into())
         ))),
     }
+}
+
+/// The bytes of the record at `path` if they still have the SHA-256 read at the start of
+/// the run; otherwise why not (the message does not name the file: the caller does).
+pub fn read_unchanged(path: &Path, sha256: &str) -> std::result::Result<Vec<u8>, String> {
+    let changed = || {
+        format!(
+            "the file changed while the bundle was being made (it no longer has the SHA-256 \
+             read at the start, {sha256}); run the bundle again"
+        )
+    };
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_RECORD_BYTES as u64) {
+        return Err(changed());
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file again: {e}"))?;
+    if crate::bundle::files::sha256_hex(&bytes) != sha256 {
+        return Err(changed());
+    }
+    Ok(bytes)
 }
 
 impl Sessions for MonthSessions {
