@@ -10,9 +10,10 @@
 # makes the clean bundle (the reference) and an older bundle of the same month (one record in
 # ten edited, so its manifest and zip differ). Each kill starts from a fresh copy of a state:
 # odd runs from an empty folder, even runs from the older bundle (the state in which a stale
-# zip could survive). The delay is drawn from a seeded generator: odd runs uniformly over the
-# clean run's time, even runs over its last quarter (the manifest and zip phase). After the
-# kill it records what the folder holds (the phase reached), reruns to completion and compares.
+# zip could survive). The delay is drawn from a seeded generator, uniformly over the time of
+# the same run uninterrupted (measured first): the clean run for odd runs, the update of the
+# older bundle for even runs. After the kill it records what the folder holds (the phase
+# reached), reruns to completion and compares.
 #
 # Environment: KILL9_N, KILL9_RUNS, KILL9_SEED (default 9), KILL9_DIR (work folder, removed at
 # the end unless KILL9_KEEP=1), KILL9_NO_BUILD=1, KILL9_BIN (another binary, e.g. an older build).
@@ -49,13 +50,20 @@ t0=$(now)
 t1=$(now)
 CLEAN=$(secs "$t0" "$t1")
 "$BIN" bundle "$WORK/old-records" --month "$MONTH" --out "$WORK/old" 2>"$WORK/old.log"
+# The time of an update run (the older bundle brought up to date): the even runs' span.
+cp -a "$WORK/old" "$WORK/update"
+t0=$(now)
+"$BIN" bundle "$WORK/records" --month "$MONTH" --out "$WORK/update" 2>"$WORK/update.log"
+t1=$(now)
+UPDATE=$(secs "$t0" "$t1")
+rm -rf "$WORK/update"
 REF=$WORK/clean/$MONTH
 OLD=$WORK/old/$MONTH
 if cmp -s "$REF/manifest.json" "$OLD/manifest.json"; then
   echo "kill9: the older bundle equals the clean one; nothing to test" >&2
   exit 2
 fi
-echo "kill9: $N records, clean bundle in $CLEAN s ($(tail -1 "$WORK/clean.log" | sed 's/.*-> //'))"
+echo "kill9: $N records: clean bundle in $CLEAN s, update of the older bundle in $UPDATE s"
 echo "kill9: run start  delay_s  phase_at_kill                          rerun                      equal"
 
 # What the folder holds after the kill: the phase the run reached.
@@ -89,8 +97,8 @@ for run in $(seq 1 "$RUNS"); do
   else
     start=older
     cp -a "$WORK/old" "$out"
-    # Uniform over the last quarter: the report, the manifest and the zip.
-    delay=$(awk -v t="$CLEAN" -v r=$RANDOM 'BEGIN { printf "%.3f", t * (0.75 + 0.3 * r / 32767) }')
+    # Uniform over the update run.
+    delay=$(awk -v t="$UPDATE" -v r=$RANDOM 'BEGIN { printf "%.3f", t * 1.05 * r / 32767 }')
   fi
   "$BIN" bundle "$WORK/records" --month "$MONTH" --out "$out" 2>"$WORK/killed.log" &
   pid=$!

@@ -12,6 +12,10 @@
 //!    always summarises exactly the records in the bundle;
 //! 3. *finish*: one filesystem sync, then the manifest, the zip, and removal of files that
 //!    earlier runs wrote and the bundle no longer holds.
+//!
+//! The run holds the month's lock (`OUT/.YYYY-MM.lock`, shared among shards) from before it
+//! reads the earlier manifest until it ends; a record renders from exactly the bytes the
+//! scan hashed.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
