@@ -315,3 +315,40 @@ fn issue9_source_date_epoch_out_of_range_is_a_usage_error_naming_it() {
         assert!(!out.exists(), "{value}");
     }
 }
+
+/// The monthly report's cap counts one session's iteration at a time (a month of normal
+/// sessions may write far more in all), and names the report template.
+#[test]
+fn issue9_nested_each_in_the_monthly_report_stops_at_the_cap_per_session() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = std::fs::read_to_string(root().join("templates/bao-cao-thang.hbs"))
+        .expect("built-in report");
+    let loop_start = "{{#each_session}}\n\n**2.";
+    assert!(report.contains(loop_start), "the report changed: {report}");
+    let nested = format!(
+        "{{{{#each_session}}}}\n{{{{#with this as |s|}}}}{}{{{{s.results}}}}\n{}{{{{/with}}}}\n\n**2.",
+        "{{#each s.attendees}}".repeat(10),
+        "{{/each}}".repeat(10)
+    );
+    let tpl = templates(
+        dir.path(),
+        &[(
+            "bao-cao-thang.hbs",
+            &report.replacen(loop_start, &nested, 1),
+        )],
+    );
+    let start = Instant::now();
+    let o = bundle_with(&tpl, &dir.path().join("bundles"));
+    let err = stderr(&o);
+    assert_ne!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("template `bao-cao-thang`"), "{err}");
+    assert!(
+        err.contains("the output of one session passed 16 MiB"),
+        "{err}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+}
