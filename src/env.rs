@@ -30,6 +30,9 @@ impl Env {
                 )));
             }
         }
+        for ignored in templates.ignored() {
+            eprintln!("vanthu: warning: {ignored}");
+        }
         let engine = Engine::load(&templates)?;
         let fonts = match fonts_dir {
             Some(dir) => FontBook::from_dir(dir)?,
@@ -44,16 +47,33 @@ impl Env {
     }
 }
 
-/// Reads `SOURCE_DATE_EPOCH` (reproducible-builds.org); 0 when unset.
+/// The last second `SOURCE_DATE_EPOCH` may name: 9999-12-31T23:59:59Z, the last one the
+/// four-digit years of PDF, DOCX and ZIP dates can hold.
+pub const MAX_SOURCE_DATE_EPOCH: i64 = 253_402_300_799;
+
+/// Reads `SOURCE_DATE_EPOCH` (reproducible-builds.org); 0 when unset. A value outside
+/// 1970-01-01 (0) … 9999-12-31 ([`MAX_SOURCE_DATE_EPOCH`]) is a usage error: it would
+/// otherwise be written as some other date (year 0000).
 pub fn source_date_epoch() -> Result<i64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) if !v.trim().is_empty() => v.trim().parse::<i64>().map_err(|_| {
-            Error::Usage(format!(
-                "SOURCE_DATE_EPOCH=`{v}` is not a whole number of seconds"
-            ))
-        }),
+        Ok(v) if !v.trim().is_empty() => parse_source_date_epoch(&v),
         _ => Ok(0),
     }
+}
+
+fn parse_source_date_epoch(v: &str) -> Result<i64> {
+    let secs = v.trim().parse::<i64>().map_err(|_| {
+        Error::Usage(format!(
+            "SOURCE_DATE_EPOCH=`{v}` is not a whole number of seconds"
+        ))
+    })?;
+    if !(0..=MAX_SOURCE_DATE_EPOCH).contains(&secs) {
+        return Err(Error::Usage(format!(
+            "SOURCE_DATE_EPOCH=`{v}` is outside 0 (1970-01-01) … {MAX_SOURCE_DATE_EPOCH} \
+             (9999-12-31): the dates written into the files cannot hold it"
+        )));
+    }
+    Ok(secs)
 }
 
 /// The record files a command line names, and the folder entries that looked like records
@@ -181,6 +201,18 @@ impl Utc {
 #[cfg(test)]
 mod utc_tests {
     use super::Utc;
+
+    #[test]
+    fn issue9_source_date_epoch_out_of_range_is_a_usage_error_naming_it() {
+        use super::parse_source_date_epoch as parse;
+        for bad in ["-99999999999", "-1", "253402300800", "9223372036854775807"] {
+            let e = parse(bad).unwrap_err().to_string();
+            assert!(e.contains("SOURCE_DATE_EPOCH") && e.contains(bad), "{e}");
+        }
+        assert_eq!(parse(" 0 ").unwrap(), 0);
+        assert_eq!(parse("253402300799").unwrap(), 253_402_300_799);
+        assert_eq!(Utc::from_epoch(parse("253402300799").unwrap()).year, 9999);
+    }
 
     #[test]
     fn civil_dates() {

@@ -4,6 +4,11 @@
 //! Liberation Serif 2.1.5 is compiled into the binary: it has the metrics of Times New Roman
 //! and all 134 Vietnamese letters. A directory given with `--fonts` overrides it with files
 //! named `<Family>-{Regular,Bold,Italic,BoldItalic}.ttf` (the first family found).
+//!
+//! A font is checked when it is loaded ([`check_tables`], [`check_glyphs`]): every table inside the file, the
+//! tables a TrueType font needs, and a drawable glyph with a width for every printable ASCII
+//! character. A truncated or damaged file is refused naming the file, instead of every record
+//! being blamed later for characters "that cannot be printed".
 
 use std::path::Path;
 use std::sync::Arc;
@@ -66,8 +71,11 @@ impl std::fmt::Debug for FontFace {
 
 impl FontFace {
     fn parse(data: Vec<u8>, origin: &str) -> Result<FontFace, Error> {
+        let refused = |problem: String| Error::Font(format!("{origin}: {problem}; refused"));
+        check_tables(&data).map_err(refused)?;
         let face = ttf_parser::Face::parse(&data, 0)
             .map_err(|e| Error::Font(format!("{origin}: not a usable TrueType font ({e})")))?;
+        check_glyphs(&face).map_err(refused)?;
         let postscript_name = face
             .names()
             .into_iter()
@@ -115,6 +123,65 @@ impl FontFace {
 }
 
 pub const MM_PER_PT: f32 = 25.4 / 72.0;
+
+/// A table of the font file reaching past its end: a truncated copy.
+pub fn check_tables(data: &[u8]) -> Result<(), String> {
+    let raw = ttf_parser::RawFace::parse(data, 0)
+        .map_err(|e| format!("not a usable TrueType font ({e})"))?;
+    for record in raw.table_records {
+        let end = u64::from(record.offset) + u64::from(record.length);
+        if end > data.len() as u64 {
+            return Err(format!(
+                "the file is truncated or damaged: its `{}` table ends at byte {end}, but the \
+                 file has {} bytes",
+                record.tag,
+                data.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A table the layout or the PDF needs is missing, or a printable ASCII character has no
+/// glyph with a width and an outline.
+pub fn check_glyphs(face: &ttf_parser::Face) -> Result<(), String> {
+    let tables = face.tables();
+    let outlines = tables.glyf.is_some() || tables.cff.is_some();
+    for (table, present) in [
+        ("cmap", tables.cmap.is_some()),
+        ("hmtx", tables.hmtx.is_some()),
+        ("glyf", outlines),
+    ] {
+        if !present {
+            return Err(format!("the font has no usable `{table}` table"));
+        }
+    }
+    let mut sink = OutlineSink;
+    for c in (0x21u8..0x7f).map(char::from) {
+        let drawn = face.glyph_index(c).filter(|&g| {
+            face.glyph_hor_advance(g).is_some_and(|a| a > 0)
+                && face.outline_glyph(g, &mut sink).is_some()
+        });
+        if drawn.is_none() {
+            return Err(format!(
+                "the font has no usable glyph for `{c}` (missing from its character map, \
+                 or without a width or an outline)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Discards an outline: [`check_glyphs`] only asks whether it can be read.
+struct OutlineSink;
+
+impl ttf_parser::OutlineBuilder for OutlineSink {
+    fn move_to(&mut self, _: f32, _: f32) {}
+    fn line_to(&mut self, _: f32, _: f32) {}
+    fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {}
+    fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
+    fn close(&mut self) {}
+}
 
 /// The four faces of the document family.
 #[derive(Debug, Clone)]

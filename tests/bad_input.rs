@@ -157,25 +157,56 @@ fn problems(e: &Expected, err: &str) -> Vec<String> {
 fn issue5_every_bad_fixture_is_refused_with_its_exact_place_field_and_hint() {
     let cases = expectations();
     assert!(cases.len() >= 30, "only {} cases", cases.len());
-    let mut failures = Vec::new();
-    for e in &cases {
-        let rel = format!("tests/fixtures/bad/{}.yaml", e.case);
-        let o = vanthu(&root(), &["check", &rel]);
-        let err = stderr(&o);
-        if o.status.code() != Some(e.exit) {
-            failures.push(format!(
-                "{}: exit {:?}, expected {}\n{err}",
-                e.case,
-                o.status.code(),
-                e.exit
-            ));
-            continue;
-        }
-        for p in problems(e, &err) {
-            failures.push(format!("{}: {p}", e.case));
-        }
-    }
+    let failures: Vec<String> = cases.iter().flat_map(failures_of).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Runs `vanthu check` on the fixture of `e` and returns what differs from `e`.
+fn failures_of(e: &Expected) -> Vec<String> {
+    let rel = format!("tests/fixtures/bad/{}.yaml", e.case);
+    let o = vanthu(&root(), &["check", &rel]);
+    let err = stderr(&o);
+    if o.status.code() != Some(e.exit) {
+        return vec![format!(
+            "{}: exit {:?}, expected {}\n{err}",
+            e.case,
+            o.status.code(),
+            e.exit
+        )];
+    }
+    problems(e, &err)
+        .into_iter()
+        .map(|p| format!("{}: {p}", e.case))
+        .collect()
+}
+
+/// The fixtures named `names` checked against their `.expected` files.
+fn check_fixtures(names: &[&str]) {
+    let cases: Vec<Expected> = expectations()
+        .into_iter()
+        .filter(|e| names.contains(&e.case.as_str()))
+        .collect();
+    assert_eq!(cases.len(), names.len(), "fixtures missing: {names:?}");
+    let failures: Vec<String> = cases.iter().flat_map(failures_of).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Issue 9: CR-only line ends were "the file is empty"; `0245` and `!!str 245` were told to
+/// "write digits only"; `- Nhiệm vụ 1: …` was told to write the value on the key's line.
+#[test]
+fn issue9_misleading_messages_say_what_is_wrong_and_how_to_fix_it() {
+    check_fixtures(&[
+        "cr-line-ends",
+        "number-leading-zero",
+        "number-str-tag",
+        "item-with-colon",
+    ]);
+}
+
+/// Issue 9: a `!!binary` value was decoded silently into text nobody can read in the file.
+#[test]
+fn issue9_binary_tagged_value_is_refused_with_its_line_and_field() {
+    check_fixtures(&["binary-value"]);
 }
 
 /// `render` over every bad fixture and the sample record at once: each bad record is

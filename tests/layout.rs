@@ -6,6 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::layout::{check_docx, check_pdf, check_same_text, Expect, Report};
+use common::words;
 use common::*;
 
 fn render_to(record: &Path) -> (tempfile::TempDir, PathBuf) {
@@ -62,8 +63,9 @@ fn run_checks(record: &Path, ex: Expect) -> Report {
     rep
 }
 
-/// The first text line of a page (without its page number), via pdftotext.
-fn first_line(pdf: &Path, page: usize) -> String {
+/// The text lines of a page, via pdftotext, whitespace normalised, empty lines and the page
+/// number left out.
+fn page_lines(pdf: &Path, page: usize) -> Vec<String> {
     let text = run_tool(
         std::process::Command::new("pdftotext")
             .args(["-layout", "-f", &page.to_string(), "-l", &page.to_string()])
@@ -72,8 +74,18 @@ fn first_line(pdf: &Path, page: usize) -> String {
     );
     text.lines()
         .map(normalise)
-        .find(|l| !l.is_empty() && !l.chars().all(|c| c.is_ascii_digit()))
-        .unwrap_or_default()
+        .filter(|l| !l.is_empty() && !l.chars().all(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+/// The first text line of a page (without its page number).
+fn first_line(pdf: &Path, page: usize) -> String {
+    page_lines(pdf, page).into_iter().next().unwrap_or_default()
+}
+
+/// The last text line of a page.
+fn last_line(pdf: &Path, page: usize) -> String {
+    page_lines(pdf, page).pop().unwrap_or_default()
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -180,11 +192,19 @@ fn issue4_monthly_report_matches_libreoffice_page_for_page() {
     if !have("soffice") || !have("pdfinfo") {
         return;
     }
+    let (_out, dir) = bundle_month("month-2022-11");
+    let pdf = dir.join("bao-cao-thang.pdf");
+    assert!(pdf_pages(&pdf) >= 8, "{} pages", pdf_pages(&pdf));
+    assert_same_pages_as_libreoffice(&pdf, &dir.join("bao-cao-thang.docx"));
+}
+
+/// `vanthu bundle` of a fixture folder for November 2022; the month's folder.
+fn bundle_month(fixture: &str) -> (tempfile::TempDir, PathBuf) {
     let out = tempfile::tempdir().unwrap();
     let status = bin()
         .args(["bundle", "--month", "2022-11", "--out"])
         .arg(out.path())
-        .arg(root().join("tests/fixtures/month-2022-11"))
+        .arg(root().join("tests/fixtures").join(fixture))
         .output()
         .unwrap();
     assert!(
@@ -193,17 +213,93 @@ fn issue4_monthly_report_matches_libreoffice_page_for_page() {
         String::from_utf8_lossy(&status.stderr)
     );
     let dir = out.path().join("2022-11");
-    let pdf = dir.join("bao-cao-thang.pdf");
+    (out, dir)
+}
+
+/// Our PDF against LibreOffice's rendering of our DOCX: the same number of pages, each
+/// starting and ending with the same line.
+fn assert_same_pages_as_libreoffice(pdf: &Path, docx: &Path) {
     let lo = tempfile::tempdir().unwrap();
-    let theirs = libreoffice_pdf(&dir.join("bao-cao-thang.docx"), lo.path());
-    let (n, m) = (pdf_pages(&pdf), pdf_pages(&theirs));
-    assert!(n >= 8, "{n} pages");
-    assert_eq!(n, m, "PDF {n} pages, LibreOffice {m}");
+    let theirs = libreoffice_pdf(docx, lo.path());
+    let (n, m) = (pdf_pages(pdf), pdf_pages(&theirs));
+    assert_eq!(n, m, "{}: PDF {n} pages, LibreOffice {m}", pdf.display());
     for page in 1..=n {
-        let (a, b) = (first_line(&pdf, page), first_line(&theirs, page));
+        let (a, b) = (first_line(pdf, page), first_line(&theirs, page));
         assert_eq!(
             a, b,
             "page {page} starts differently here and in LibreOffice"
         );
+        let (a, b) = (last_line(pdf, page), last_line(&theirs, page));
+        assert_eq!(a, b, "page {page} ends differently here and in LibreOffice");
     }
+}
+
+/// Issue 9, item 1: a closing block taller than a page (140 recipients) starts on a new page
+/// and continues on the next ones, in the PDF as LibreOffice lays out the DOCX, and no
+/// recipient is lost.
+#[test]
+fn issue9_closing_block_taller_than_a_page_continues_on_the_next_pages() {
+    let (_dir, out) = render_to(&fixture("recipients-140.yaml"));
+    let pdf = out.join("thong-bao-ket-luan.pdf");
+    let text = normalise(&pdftotext_layout(&pdf));
+    for i in 1..140 {
+        assert!(
+            text.contains(&format!("- Đảng ủy xã số {i} của huyện Hướng")),
+            "recipient {i} is missing from the PDF"
+        );
+    }
+    assert!(
+        text.contains("- Lưu Văn phòng Huyện ủy."),
+        "the last recipient"
+    );
+    if !have("soffice") || !have("pdfinfo") {
+        return;
+    }
+    assert_same_pages_as_libreoffice(&pdf, &out.join("thong-bao-ket-luan.docx"));
+}
+
+/// Issue 9, items 1 and 11: the monthly report of 40 sessions has a table over several pages
+/// whose header row repeats on each (`w:tblHeader` in the DOCX), and one row taller than a page
+/// (a 500-place unit name) that continues across three pages. Same pages as LibreOffice.
+#[test]
+fn issue9_multi_page_table_with_a_row_taller_than_a_page_matches_libreoffice() {
+    let (_out, dir) = bundle_month("month-2022-11-tall-row");
+    let pdf = dir.join("bao-cao-thang.pdf");
+    // Every word of the DOCX, in order, in the PDF (and inside the text block).
+    let docx = std::fs::read(dir.join("bao-cao-thang.docx")).unwrap();
+    let docx_words = words::docx_paragraphs(&docx);
+    assert!(
+        docx_words.iter().flatten().any(|w| w == "499"),
+        "the tall row"
+    );
+    let setup = vanthu::doc::assemble::page_setup(vanthu::profile::Format::Party.profile());
+    let (pdf_words, pages) = words::pdf_words(&std::fs::read(&pdf).unwrap(), &setup).unwrap();
+    // The header row, marked to repeat (item 11), is drawn again on each page.
+    let xml = common::docx::part_of(&docx, "word/document.xml");
+    let marked = xml.find("<w:tblHeader />").expect("a header row");
+    let row = &xml[xml[..marked].rfind("<w:tr>").unwrap()..];
+    let row = &row[..row.find("</w:tr>").unwrap()];
+    let header: Vec<String> = common::docx::paragraphs(row)
+        .iter()
+        .flat_map(|p| {
+            p.text
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(header.starts_with(&["STT".to_owned()]), "{header:?}");
+    words::check_pdf("bao-cao-thang", &docx_words, pdf_words, &header).unwrap();
+    assert!(pages >= 30, "{pages} pages");
+    // The header row starts each page the table is on.
+    for page in 2..=5 {
+        assert!(
+            first_line(&pdf, page).starts_with("STT Ngày Đơn vị"),
+            "page {page}"
+        );
+    }
+    if !have("soffice") || !have("pdfinfo") {
+        return;
+    }
+    assert_same_pages_as_libreoffice(&pdf, &dir.join("bao-cao-thang.docx"));
 }

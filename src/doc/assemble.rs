@@ -213,7 +213,8 @@ fn finish_last(block: &mut Block, mark: Option<&'static str>) {
     }
 }
 
-fn page_setup(p: &Profile) -> PageSetup {
+/// The page of a document in profile `p`.
+pub fn page_setup(p: &Profile) -> PageSetup {
     PageSetup {
         width: 210.0,
         height: 297.0,

@@ -1,8 +1,13 @@
 //! The template output markup (CommonMark, via pulldown-cmark) parsed into plain blocks of
-//! styled runs. Backslash escapes from the engine are resolved here, once; renderers never
-//! re-interpret text.
+//! styled runs. Backslash escapes from the engine are resolved here, once, in every kind of
+//! text (code and HTML too); renderers never re-interpret text.
+//!
+//! The markup has no code blocks: an official document has no use for them, and a clerk's
+//! paragraph indented by four spaces inside a `|` block must print as a paragraph. An
+//! indented code block is read again as paragraphs (its lines without their indentation); a
+//! fenced one prints its text.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use crate::doc::model::Run;
 
@@ -40,6 +45,10 @@ pub fn parse(markup: &str) -> Vec<MarkupBlock> {
     let mut table: Option<(Vec<Cell>, Vec<Vec<Cell>>)> = None;
     let mut row: Vec<Vec<Run>> = Vec::new();
     let mut in_head = false;
+    // The text of an indented code block being collected, to be read again as paragraphs.
+    let mut indented: Option<String> = None;
+    // Inside a fenced code block, whose text comes raw.
+    let mut fenced = false;
 
     let push_text = |runs: &mut Vec<Run>, text: &str, bold: bool, italic: bool| {
         if text.is_empty() {
@@ -60,7 +69,22 @@ pub fn parse(markup: &str) -> Vec<MarkupBlock> {
     };
 
     for event in Parser::new_ext(markup, Options::ENABLE_TABLES) {
+        if let Some(text) = indented.as_mut() {
+            match event {
+                Event::End(TagEnd::CodeBlock) => {
+                    flush(&mut blocks, &mut runs, &mut pending_label, None);
+                    read_indented(&mut blocks, &mut pending_label, text);
+                    indented = None;
+                }
+                Event::Text(t) => text.push_str(&t),
+                _ => {}
+            }
+            continue;
+        }
         match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                indented = Some(String::new());
+            }
             Event::Start(Tag::Table(_)) => table = Some((Vec::new(), Vec::new())),
             Event::Start(Tag::TableHead) => in_head = true,
             Event::End(TagEnd::TableHead) => {
@@ -108,18 +132,23 @@ pub fn parse(markup: &str) -> Vec<MarkupBlock> {
                     _ => "-".to_string(),
                 });
             }
-            Event::Start(Tag::Paragraph) | Event::Start(Tag::CodeBlock(_)) => {}
-            Event::End(TagEnd::Paragraph)
-            | Event::End(TagEnd::Item)
-            | Event::End(TagEnd::CodeBlock) => {
+            Event::Start(Tag::CodeBlock(_)) => fenced = true,
+            Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::CodeBlock) => {
+                fenced = false;
+                flush(&mut blocks, &mut runs, &mut pending_label, None)
+            }
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
                 flush(&mut blocks, &mut runs, &mut pending_label, None)
             }
             Event::Start(Tag::Strong) => bold += 1,
             Event::End(TagEnd::Strong) => bold = bold.saturating_sub(1),
             Event::Start(Tag::Emphasis) => italic += 1,
             Event::End(TagEnd::Emphasis) => italic = italic.saturating_sub(1),
+            Event::Text(t) if !fenced => push_text(&mut runs, &t, bold > 0, italic > 0),
+            // Raw text: CommonMark leaves its backslashes; the engine's escapes are undone.
             Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
-                push_text(&mut runs, &t, bold > 0, italic > 0)
+                push_text(&mut runs, &unescape(&t), bold > 0, italic > 0)
             }
             Event::SoftBreak | Event::HardBreak => push_text(&mut runs, " ", bold > 0, italic > 0),
             _ => {}
@@ -144,6 +173,46 @@ fn flush(
         (None, Some(label)) => MarkupBlock::Item { label, runs: taken },
         (None, None) => MarkupBlock::Paragraph(taken),
     });
+}
+
+/// An indented code block's text read again as paragraphs; the first becomes the item a
+/// label is waiting for (`-     text`).
+fn read_indented(blocks: &mut Vec<MarkupBlock>, label: &mut Option<String>, text: &str) {
+    for block in parse(&without_indentation(text)) {
+        blocks.push(match (label.take(), block) {
+            (Some(label), MarkupBlock::Paragraph(runs)) => MarkupBlock::Item { label, runs },
+            (waiting, other) => {
+                *label = waiting;
+                other
+            }
+        });
+    }
+}
+
+/// Every line without its leading spaces and tabs: read again, no line can start an
+/// indented code block, so this recurses once at most.
+fn without_indentation(text: &str) -> String {
+    text.lines()
+        .map(|l| l.trim_start_matches([' ', '\t']))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Resolves CommonMark backslash escapes (a backslash before ASCII punctuation) in text the
+/// parser hands over raw: code spans, fenced code and HTML.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(&next) if c == '\\' && next.is_ascii_punctuation() => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Inline markup (a front matter value) to plain text.
@@ -197,6 +266,51 @@ mod tests {
             blocks,
             vec![MarkupBlock::Paragraph(vec![Run::plain(hostile)])]
         );
+    }
+
+    #[test]
+    fn issue9_indented_paragraphs_are_paragraphs_and_print_as_typed() {
+        let typed = [
+            "Sản lượng đạt 5.120 tấn (năm 2022).",
+            "Tăng *12%* so với #1.",
+        ];
+        let markup = format!(
+            "Mở đầu.\n\n    {}\n\n\t\t{}\n\n-     {}\n",
+            escape_markup(typed[0]),
+            escape_markup(typed[1]),
+            escape_markup(typed[0])
+        );
+        assert_eq!(
+            parse(&markup),
+            vec![
+                MarkupBlock::Paragraph(vec![Run::plain("Mở đầu.")]),
+                MarkupBlock::Paragraph(vec![Run::plain(typed[0])]),
+                MarkupBlock::Paragraph(vec![Run::plain(typed[1])]),
+                MarkupBlock::Item {
+                    label: "-".into(),
+                    runs: vec![Run::plain(typed[0])]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn issue9_escapes_are_undone_in_code_spans_fences_and_html() {
+        let typed = "5.120 (năm 2022) *a* <b>";
+        let v = escape_markup(typed);
+        let text = |b: &MarkupBlock| match b {
+            MarkupBlock::Paragraph(r) => r.iter().map(|r| r.text.clone()).collect::<String>(),
+            other => panic!("{other:?}"),
+        };
+        for markup in [
+            format!("`{v}`\n"),
+            format!("```\n{v}\n```\n"),
+            format!("<div>\n{v}\n"),
+        ] {
+            let blocks = parse(&markup);
+            assert_eq!(blocks.len(), 1, "{markup:?}: {blocks:?}");
+            assert!(text(&blocks[0]).contains(typed), "{markup:?}: {blocks:?}");
+        }
     }
 
     #[test]

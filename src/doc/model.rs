@@ -117,6 +117,23 @@ pub struct Columns {
     pub space_before_pt: f32,
 }
 
+impl Columns {
+    /// The block as rows of (left, right) cells, as every renderer lays it out: one row, or
+    /// with `align_last` the last block of each column in a row of its own below the rest.
+    pub fn rows(&self) -> Vec<(&[Block], &[Block])> {
+        if !self.align_last {
+            return vec![(&self.left, &self.right)];
+        }
+        let (l_head, l_last) = self.left.split_at(self.left.len().saturating_sub(1));
+        let (r_head, r_last) = self.right.split_at(self.right.len().saturating_sub(1));
+        if l_head.is_empty() && r_head.is_empty() {
+            vec![(l_last, r_last)]
+        } else {
+            vec![(l_head, r_head), (l_last, r_last)]
+        }
+    }
+}
+
 /// A table with a header row. Each cell is one paragraph; widths add up to the text width.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
@@ -137,8 +154,9 @@ impl Paragraph {
 }
 
 impl Document {
-    /// The text of the document in reading order, one entry per paragraph: what a text
-    /// extractor should find (used by tests and by `check`).
+    /// The text of the document in reading order, one entry per paragraph (a two-column
+    /// block row by row, each row left then right): what a text extractor should find (used by
+    /// tests and by `check`).
     pub fn paragraphs(&self) -> Vec<&Paragraph> {
         fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Paragraph>) {
             for b in blocks {
@@ -146,8 +164,10 @@ impl Document {
                     Block::Para(p) => out.push(p),
                     Block::Rule(_) => {}
                     Block::Columns(c) => {
-                        walk(&c.left, out);
-                        walk(&c.right, out);
+                        for (left, right) in c.rows() {
+                            walk(left, out);
+                            walk(right, out);
+                        }
                     }
                     Block::Table(t) => {
                         out.extend(t.header.iter());

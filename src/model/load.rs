@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::Diagnostic;
+use crate::model::binary;
 use crate::model::locate::locate;
 use crate::model::record::Record;
 use crate::model::validate;
@@ -116,6 +117,9 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 /// [`load_str`] that keeps a record breaking rules: see [`load_file_checked`].
 pub fn load_str_checked(path: &Path, text: &str) -> Checked {
     let source: String = text.trim_start_matches('\u{feff}').nfc().collect();
+    if let Some(d) = lone_carriage_return(path, &source) {
+        return Err(vec![d]);
+    }
     if source
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
@@ -123,6 +127,9 @@ pub fn load_str_checked(path: &Path, text: &str) -> Checked {
         return Err(vec![Diagnostic::error(path, "the file is empty")
             .at(&source, 1, 1)
             .hint("copy input/thuan-2022-11-10.yaml and fill in the session")]);
+    }
+    if let Some(d) = binary::check(path, &source) {
+        return Err(vec![d]);
     }
     let record =
         parse(path, &source).map_err(|d| vec![not_a_record(path, &source).unwrap_or(*d)])?;
@@ -137,6 +144,31 @@ pub fn load_str_checked(path: &Path, text: &str) -> Checked {
         },
         errors,
     ))
+}
+
+/// A line ended by a carriage return alone (old Mac line ends), which YAML reads as a line
+/// break but no line count here (or the clerk's editor status bar) does: refused, at the
+/// first one, before it can read as "empty" or shift every line number.
+fn lone_carriage_return(path: &Path, source: &str) -> Option<Diagnostic> {
+    let at = source
+        .char_indices()
+        .find(|&(i, c)| c == '\r' && !source[i + 1..].starts_with('\n'))
+        .map(|(i, _)| i)?;
+    let before = &source[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    Some(
+        Diagnostic::error(
+            path,
+            "the file ends its lines with a carriage return alone (CR, old Mac line ends)",
+        )
+        .at(source, line, column)
+        .hint(
+            "save the file with LF (Unix) or CRLF (Windows) line ends, e.g. with the editor's \
+             line-ending setting, or `sed -i 's/\\r/\\n/g' FILE`",
+        ),
+    )
 }
 
 /// A record's top-level keys.
@@ -334,6 +366,15 @@ fn describe(file: &Path, source: &str, e: &serde_saphyr::Error, field: String) -
         }
         E::Unexpected { expected, .. } => {
             let (what, hint) = expected_shape(expected);
+            if let Some(item) = item_read_as_key(source, line).filter(|_| what == "a single value")
+            {
+                return plain(
+                    "this list item contains `: `, so YAML reads it as a key and a value, \
+                     not as text"
+                        .into(),
+                    Some(format!("put the item in quotes: `- {}`", quoted(&item))),
+                );
+            }
             let found = if value.is_empty() {
                 String::new()
             } else {
@@ -342,6 +383,13 @@ fn describe(file: &Path, source: &str, e: &serde_saphyr::Error, field: String) -
             plain(format!("expected {what} here{found}"), Some(hint.into()))
         }
         E::InvalidScalar { ty, .. } => {
+            let written = match tag_before(source, line, column) {
+                Some(tag) => format!("{tag} {value}"),
+                None => value.clone(),
+            };
+            if let Some((message, hint)) = number_written_otherwise(ty, &written) {
+                return plain(message, Some(hint));
+            }
             let (what, hint) = scalar_type(ty);
             plain(
                 format!("`{value}` is not {what}"),
@@ -584,6 +632,69 @@ fn scalar_type(ty: &str) -> (&'static str, &'static str) {
         "bool" => ("`true` or `false`", "write `true` or `false`"),
         "f32" | "f64" => ("a number", "write a number"),
         _ => ("a valid value", "check the value"),
+    }
+}
+
+/// The YAML tag (`!!str`) written just before (line, column), which the parser's place
+/// for a tagged value skips.
+fn tag_before(source: &str, line: usize, column: usize) -> Option<String> {
+    let text = source.lines().nth(line.checked_sub(1)?)?;
+    let before: String = text.chars().take(column.saturating_sub(1)).collect();
+    let token = before.split_whitespace().last()?;
+    token.starts_with('!').then(|| token.to_string())
+}
+
+/// A whole number that was written with a leading zero (`0245`) or a tag (`!!str 245`):
+/// digits, so "write digits only" would not help; say what is in the way.
+fn number_written_otherwise(ty: &str, value: &str) -> Option<(String, String)> {
+    if !scalar_type(ty).0.contains("whole number") {
+        return None;
+    }
+    if let Some(tagged) = value.strip_prefix('!') {
+        let (tag, rest) = tagged.split_once(' ').unwrap_or((tagged, ""));
+        let rest = rest.trim();
+        let makes = if tag.trim_start_matches('!') == "str" {
+            "which makes it text, not a number"
+        } else {
+            "which is not needed here"
+        };
+        return Some((
+            format!("`{value}` carries the YAML tag `!{tag}`, {makes}"),
+            format!("remove the tag and write the number alone: `{rest}`"),
+        ));
+    }
+    let digits = value.len() > 1 && value.bytes().all(|b| b.is_ascii_digit());
+    if digits && value.starts_with('0') {
+        let plain = value.trim_start_matches('0');
+        let plain = if plain.is_empty() { "0" } else { plain };
+        return Some((
+            format!(
+                "`{value}` starts with a zero, which YAML does not read as a whole number \
+                 (a leading zero once meant an octal number)"
+            ),
+            format!(
+                "write `{plain}` without the leading zero; the document still prints small \
+                 numbers with two digits (7 as 07)"
+            ),
+        ));
+    }
+    None
+}
+
+/// The text of the `- ` list item on `line` when it holds `: ` (`- Nhiệm vụ 1: …`).
+fn item_read_as_key(source: &str, line: usize) -> Option<String> {
+    let text = source.lines().nth(line.checked_sub(1)?)?;
+    let item = text.trim_start().strip_prefix("- ")?.trim();
+    let item = item.split(" #").next().unwrap_or(item).trim_end();
+    item.contains(": ").then(|| item.to_string())
+}
+
+/// `text` as a YAML quoted scalar: double quotes, or single ones when it holds `"`.
+fn quoted(text: &str) -> String {
+    if text.contains('"') {
+        format!("'{}'", text.replace('\'', "''"))
+    } else {
+        format!("\"{}\"", text.replace('\\', "\\\\"))
     }
 }
 

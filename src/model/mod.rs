@@ -1,5 +1,6 @@
 //! The record side of the pipeline: serde types, loading with limits and NFC, validation.
 
+pub mod binary;
 pub mod date;
 pub mod load;
 pub mod locate;

@@ -42,21 +42,53 @@ impl TemplateSource {
     /// Every template name available: built-in ones and those in the override folder.
     pub fn available(&self) -> Vec<String> {
         let mut names: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
-        if let Some(dir) = &self.override_dir {
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                for e in entries.flatten() {
-                    let file = e.file_name().to_string_lossy().into_owned();
-                    if let Some(stem) = file.strip_suffix(".hbs") {
-                        if is_template_name(stem) {
-                            names.push(stem.to_string());
-                        }
-                    }
-                }
-            }
-        }
+        names.extend(
+            self.override_stems()
+                .into_iter()
+                .filter(|stem| is_template_name(stem)),
+        );
         names.sort();
         names.dedup();
         names
+    }
+
+    /// The `*.hbs` files of the override folder whose names are not template names, so
+    /// they are never used: each with the reason, for a warning.
+    pub fn ignored(&self) -> Vec<String> {
+        let Some(dir) = &self.override_dir else {
+            return Vec::new();
+        };
+        let mut ignored: Vec<String> = self
+            .override_stems()
+            .into_iter()
+            .filter(|stem| !is_template_name(stem))
+            .map(|stem| {
+                format!(
+                    "{}: ignored, `{stem}` is not a template name (lowercase letters a-z, \
+                     digits, `-` and `_`, at most 64 characters); rename the file",
+                    dir.join(format!("{stem}.hbs")).display()
+                )
+            })
+            .collect();
+        ignored.sort();
+        ignored
+    }
+
+    /// The stems of the override folder's `*.hbs` files (a name that is not UTF-8 lossily).
+    fn override_stems(&self) -> Vec<String> {
+        let Some(dir) = &self.override_dir else {
+            return Vec::new();
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|e| {
+                let file = e.file_name().to_string_lossy().into_owned();
+                file.strip_suffix(".hbs").map(str::to_string)
+            })
+            .collect()
     }
 
     /// The source of template `name`; `Ok(None)` when no such template exists.
@@ -71,6 +103,11 @@ impl TemplateSource {
                     path: path.clone(),
                     source,
                 })?;
+                // Editors on Windows start UTF-8 files with a byte order mark.
+                let text = match text.strip_prefix('\u{feff}') {
+                    Some(rest) => rest.to_string(),
+                    None => text,
+                };
                 return Ok(Some(TemplateText {
                     name: name.to_string(),
                     origin: path.display().to_string(),

@@ -1,12 +1,21 @@
 //! The Handlebars engine: strict mode, record values escaped for the markup (so a clerk's
 //! `*`, `#`, `1.`, `<` or `&` prints literally), and the helpers templates use.
+//!
+//! A template from `--templates` is not trusted to end: partials that include each other
+//! are refused when the templates are loaded (`template::partials`), and what one render
+//! writes is capped ([`MAX_OUTPUT_BYTES`]), each with an error naming the template.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::atomic::AtomicUsize;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use handlebars::{handlebars_helper, Handlebars};
+use handlebars::{
+    handlebars_helper, Context, Handlebars, Helper, HelperDef, RenderContext, RenderError,
+    RenderErrorReason, ScopedJson,
+};
 use serde_json::Value;
 
 use crate::doc::chunk::template_allows_cuts;
@@ -14,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::model::date::Date;
 use crate::template::each_session::{EachSession, NoSessions, Sessions};
 use crate::template::front::{self, FrontMatter};
+use crate::template::partials;
 use crate::template::{TemplateSource, TemplateText};
 
 /// A template rendered against one record: front matter values and the body markup.
@@ -77,7 +87,34 @@ handlebars_helper!(cap: |s: str| {
 handlebars_helper!(ngay: |s: str| Date::parse(s).map(|d| d.written_out()).unwrap_or_else(|_| s.to_string()));
 handlebars_helper!(so_ngay: |s: str| Date::parse(s).map(|d| format!("{:02}/{:02}/{}", d.day, d.month, d.year)).unwrap_or_else(|_| s.to_string()));
 handlebars_helper!(count: |v: array| v.len());
-handlebars_helper!(inc: |n: u64| n + 1);
+
+/// `inc N`: N + 1, an error (not a wrap to 0) past the largest whole number.
+struct Inc;
+
+impl HelperDef for Inc {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let param = h
+            .param(0)
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("inc", 0))?;
+        let n = param.value().as_u64().ok_or_else(|| {
+            RenderErrorReason::ParamTypeMismatchForName(
+                "inc",
+                "0".into(),
+                "a whole number from 0".into(),
+            )
+        })?;
+        let next = n.checked_add(1).ok_or_else(|| {
+            RenderErrorReason::Other(format!("`inc {n}`: the result is too large"))
+        })?;
+        Ok(ScopedJson::Derived(Value::from(next)))
+    }
+}
 handlebars_helper!(join: |v: array, sep: str| {
     v.iter().map(|x| match x { Value::String(s) => s.clone(), other => other.to_string() })
         .collect::<Vec<_>>().join(sep)
@@ -101,7 +138,7 @@ impl Engine {
         hb.register_helper("ngay", Box::new(ngay));
         hb.register_helper("count", Box::new(count));
         hb.register_helper("so_ngay", Box::new(so_ngay));
-        hb.register_helper("inc", Box::new(inc));
+        hb.register_helper("inc", Box::new(Inc));
         hb.register_helper("join", Box::new(join));
         hb.register_helper("each_session", Box::new(NoSessions));
         Engine {
@@ -123,6 +160,7 @@ impl Engine {
     }
 
     pub fn add(&mut self, t: &TemplateText) -> Result<()> {
+        partials::check_source(&t.name, &t.text)?;
         let (fm, body) = front::split(&t.name, &t.text)?;
         let reg = |hb: &mut Handlebars<'static>, key: String, src: &str, line: usize| {
             hb.register_template_string(&key, src)
@@ -141,6 +179,7 @@ impl Engine {
                 reg(&mut self.hb, format!("{}#{part}", t.name), src, 0)?;
             }
         }
+        partials::check(&self.hb, &t.name)?;
         self.cuttable
             .insert(t.name.clone(), template_allows_cuts(&body));
         self.fronts.insert(t.name.clone(), fm);
@@ -187,12 +226,17 @@ impl Engine {
         })?;
         let helper = EachSession {
             sessions,
-            marks,
+            marks: Arc::clone(&marks),
             failure: Arc::new(Mutex::new(None)),
         };
         let mut hb = self.hb.clone();
         hb.register_helper("each_session", Box::new(helper.clone()));
-        hb.render_to_write(name, data, out).map_err(|e| {
+        let capped = Capped::new(out, Some(marks));
+        let tripped = capped.tripped();
+        hb.render_to_write(name, data, capped).map_err(|e| {
+            if tripped.get() {
+                return too_large(name, "the output of one session");
+            }
             helper.take_failure().unwrap_or_else(|| {
                 let mut message = offset_message(&e.to_string(), front.body_line);
                 if message.contains("sessions") || message.contains("count") {
@@ -212,6 +256,27 @@ impl Engine {
         })
     }
 
+    /// Renders the registered template `key` (the body of `name`, or one of its front matter
+    /// values) into a string, capped at [`MAX_OUTPUT_BYTES`].
+    fn render_capped(&self, name: &str, key: &str, data: &Value, line: usize) -> Result<String> {
+        let mut buf = Vec::new();
+        let capped = Capped::new(&mut buf, None);
+        let tripped = capped.tripped();
+        self.hb.render_to_write(key, data, capped).map_err(|e| {
+            if tripped.get() {
+                return too_large(name, "the output");
+            }
+            Error::Template {
+                name: name.to_string(),
+                message: offset_message(&e.to_string(), line),
+            }
+        })?;
+        String::from_utf8(buf).map_err(|e| Error::Template {
+            name: name.to_string(),
+            message: format!("the output is not UTF-8 ({e})"),
+        })
+    }
+
     fn render_parts(&self, name: &str, data: &Value, with_body: bool) -> Result<Rendered> {
         let front = self
             .fronts
@@ -221,12 +286,7 @@ impl Engine {
                 name: name.to_string(),
                 message: "no such template".into(),
             })?;
-        let run = |key: &str, line: usize| {
-            self.hb.render(key, data).map_err(|e| Error::Template {
-                name: name.to_string(),
-                message: offset_message(&e.to_string(), line),
-            })
-        };
+        let run = |key: &str, line: usize| self.render_capped(name, key, data, line);
         let part = |p: &str, present: bool| -> Result<Option<String>> {
             if present {
                 run(&format!("{name}#{p}"), 0).map(Some)
@@ -251,6 +311,70 @@ impl Engine {
 impl Default for Engine {
     fn default() -> Engine {
         Engine::new()
+    }
+}
+
+/// What one render may write (for the monthly report: what one session's iteration may
+/// write). A record is at most 1 MiB and its documents' markup a few times less (the
+/// sample notice: 8 KB); a template that multiplies it past this (an `#each` nested in
+/// `#each`s) is stopped before it fills the memory.
+pub const MAX_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
+
+fn too_large(name: &str, what: &str) -> Error {
+    Error::Template {
+        name: name.to_string(),
+        message: format!(
+            "{what} passed {} MiB and was stopped; look for `#each` blocks nested in each \
+             other or a partial included over and over",
+            MAX_OUTPUT_BYTES / (1024 * 1024)
+        ),
+    }
+}
+
+/// A writer that fails once more than [`MAX_OUTPUT_BYTES`] were written (since the last
+/// `{{#each_session}}` mark, when it is given the marks), and remembers that it did.
+struct Capped<W: Write> {
+    inner: W,
+    written: usize,
+    marks: Option<(Arc<AtomicUsize>, usize)>,
+    tripped: Rc<Cell<bool>>,
+}
+
+impl<W: Write> Capped<W> {
+    fn new(inner: W, marks: Option<Arc<AtomicUsize>>) -> Capped<W> {
+        Capped {
+            inner,
+            written: 0,
+            marks: marks.map(|m| (m, 0)),
+            tripped: Rc::new(Cell::new(false)),
+        }
+    }
+
+    fn tripped(&self) -> Rc<Cell<bool>> {
+        Rc::clone(&self.tripped)
+    }
+}
+
+impl<W: Write> Write for Capped<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some((marks, seen)) = self.marks.as_mut() {
+            let now = marks.load(Ordering::SeqCst);
+            if now != *seen {
+                *seen = now;
+                self.written = 0;
+            }
+        }
+        self.written = self.written.saturating_add(buf.len());
+        if self.written > MAX_OUTPUT_BYTES {
+            self.tripped.set(true);
+            return Err(std::io::Error::other("template output cap reached"));
+        }
+        self.inner.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

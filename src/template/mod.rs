@@ -5,6 +5,7 @@ pub mod builtin;
 pub mod each_session;
 pub mod engine;
 pub mod front;
+pub mod partials;
 
 pub use builtin::{TemplateSource, TemplateText};
 pub use engine::{render_template, Rendered};

@@ -56,6 +56,11 @@ pub fn paragraphs(document_xml: &str) -> Vec<DocxPara> {
                         t.push('\t')
                     }
                 }
+                b"w:br" => {
+                    if let Some((t, _)) = cur.as_mut() {
+                        t.push('\n')
+                    }
+                }
                 _ => {}
             },
             Ok(Event::Text(t)) if in_t => {

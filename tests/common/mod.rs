@@ -6,6 +6,7 @@
 pub mod docx;
 pub mod layout;
 pub mod pdf;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -26,6 +26,9 @@ pub(super) enum Item {
     /// A table's properties and grid, without rows.
     TableOpen(Box<Table>),
     Row(Box<TableRow>),
+    /// The header row, repeated by Word and LibreOffice at the top of every page the table
+    /// continues on (`w:tblHeader`, which docx-rs cannot write: added to its XML).
+    HeaderRow(Box<TableRow>),
     TableClose,
 }
 
@@ -58,6 +61,8 @@ impl ItemXml {
             Item::Table(t) => Ok(t.build()),
             Item::Row(r) if r.has_numbering => Err(numbered()),
             Item::Row(r) => Ok(r.build()),
+            Item::HeaderRow(r) if r.has_numbering => Err(numbered()),
+            Item::HeaderRow(r) => repeat_as_header(r.build()),
             Item::TableOpen(shell) => {
                 // The shell with one placeholder row: what precedes the row is the table's
                 // start, what follows it the table's end.
@@ -77,6 +82,23 @@ impl ItemXml {
                 .ok_or_else(|| Error::Docx("internal: a table closed twice".into())),
         }
     }
+}
+
+/// Marks a row's XML as the table's header row: `<w:tblHeader />` at the end of its
+/// `<w:trPr>`.
+fn repeat_as_header(row: Vec<u8>) -> Result<Vec<u8>> {
+    const END: &[u8] = b"</w:trPr>";
+    let at = row
+        .windows(END.len())
+        .position(|w| w == END)
+        .ok_or_else(|| {
+            Error::Docx("unexpected table markup from docx-rs (row properties)".into())
+        })?;
+    let mut xml = Vec::with_capacity(row.len() + 16);
+    xml.extend_from_slice(&row[..at]);
+    xml.extend_from_slice(b"<w:tblHeader />");
+    xml.extend_from_slice(&row[at..]);
+    Ok(xml)
 }
 
 fn placeholder_row() -> TableRow {
@@ -117,7 +139,8 @@ impl Body {
                     emit(Item::para(b.base(1.0, t.space_before_pt - 1.0, 0.0, 1.0)))?;
                 }
                 emit(Item::TableOpen(Box::new(b.table_shell(t))))?;
-                for cells in std::iter::once(&t.header).chain(&t.rows) {
+                emit(Item::HeaderRow(Box::new(b.table_row(&t.header, &t.widths))))?;
+                for cells in &t.rows {
                     emit(Item::Row(Box::new(b.table_row(cells, &t.widths))))?;
                 }
                 emit(Item::TableClose)
@@ -317,17 +340,7 @@ impl Builder {
         }
         // With `align_last`, the last block of each column gets a row of its own, so the two
         // start on the same line.
-        let rows: Vec<(&[Block], &[Block])> = if c.align_last {
-            let (l_head, l_last) = c.left.split_at(c.left.len().saturating_sub(1));
-            let (r_head, r_last) = c.right.split_at(c.right.len().saturating_sub(1));
-            if l_head.is_empty() && r_head.is_empty() {
-                vec![(l_last, r_last)]
-            } else {
-                vec![(l_head, r_head), (l_last, r_last)]
-            }
-        } else {
-            vec![(&c.left, &c.right)]
-        };
+        let rows = c.rows();
         let mut out = Vec::with_capacity(rows.len());
         for (i, &(left, right)) in rows.iter().enumerate() {
             // Every row but the last is kept with the next, so the table stays on one page.

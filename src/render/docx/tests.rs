@@ -401,7 +401,7 @@ fn render_whole(doc: &Document) -> Vec<u8> {
                 open = Some(*t);
                 docx
             }
-            Item::Row(r) => {
+            Item::Row(r) | Item::HeaderRow(r) => {
                 open = open.map(|t| t.add_row(*r));
                 docx
             }
@@ -491,13 +491,37 @@ fn streamed_bytes_match_the_whole_docx() {
         ..sample()
     };
     for doc in [sample(), tables, empty, long_doc(600)] {
-        assert_eq!(
-            render(&doc, 0),
-            render_whole(&doc),
-            "{} blocks",
-            doc.blocks.len()
-        );
+        let (streamed, whole) = (render(&doc, 0), render_whole(&doc));
+        let zip = ZipArchive::new(Cursor::new(&streamed)).expect("zip");
+        let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+        for name in names {
+            // docx-rs cannot mark a header row; the streamed body does (`w:tblHeader`).
+            let ours = part(&streamed, &name).replace("<w:tblHeader />", "");
+            assert_eq!(
+                ours,
+                part(&whole, &name),
+                "{name}, {} blocks",
+                doc.blocks.len()
+            );
+        }
     }
+}
+
+/// Issue 9, item 11: the header row of a ruled table repeats on every page in Word and
+/// LibreOffice as it does in the PDF; body rows are not header rows.
+#[test]
+fn issue9_table_header_row_repeats_on_every_page() {
+    let mut doc = sample();
+    doc.blocks.push(table(3, 0.0));
+    let xml = part(&render(&doc, 0), "word/document.xml");
+    assert_eq!(xml.matches("<w:tblHeader />").count(), 1, "{xml}");
+    let table = &xml[xml.rfind("<w:tbl>").expect("a table")..];
+    let first_row = &table[table.find("<w:tr>").expect("a row")..];
+    let first_row = &first_row[..first_row.find("</w:tr>").expect("row end")];
+    assert!(
+        first_row.contains("<w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>"),
+        "{first_row}"
+    );
 }
 
 #[test]

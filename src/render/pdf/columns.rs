@@ -1,5 +1,8 @@
-//! The two-column block (header, closing): both columns laid out side by side and kept on
-//! one page. With `align_last`, the last block of each column starts on a shared row.
+//! The two-column block (header, closing): one row of two cells, or two rows with
+//! `align_last` (the last block of each column starts on a shared row), exactly the table the
+//! DOCX writes. The block is kept on one page while it fits on one; a block taller than a
+//! page starts on a new page and flows on (see [`row`](super::row)), so a closing block with
+//! a hundred recipients carries `Nơi nhận` over to the next pages instead of losing them.
 
 use genpdfi::error::Error as GenError;
 use genpdfi::{RenderResult, Size};
@@ -7,128 +10,116 @@ use genpdfi::{RenderResult, Size};
 use crate::doc::model::{Block, Columns, Mm};
 use crate::fonts::FontBook;
 use crate::render::pdf::canvas::{Canvas, Frame};
-use crate::render::pdf::elements::{draw_rule, pt, rule_height, ParaElement};
-
-enum Cell {
-    Para(ParaElement),
-    Rule(crate::doc::model::Rule),
-}
-
-impl Cell {
-    fn height(&self) -> Mm {
-        match self {
-            Cell::Para(p) => p.height(),
-            Cell::Rule(r) => rule_height(r),
-        }
-    }
-}
+use crate::render::pdf::elements::{pt, EPS};
+use crate::render::pdf::row::{Cell, Row};
 
 pub struct ColumnsElement {
-    left_width: Mm,
-    right_width: Mm,
-    left: Vec<Cell>,
-    right: Vec<Cell>,
-    align_last: bool,
+    rows: Vec<Row>,
     space_before: Mm,
     page_height: Mm,
-}
-
-fn cells(blocks: &[Block], width: Mm, fonts: &FontBook) -> Vec<Cell> {
-    blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Para(p) => Some(Cell::Para(ParaElement::new(
-                p.clone(),
-                width,
-                fonts,
-                f32::MAX,
-            ))),
-            Block::Rule(r) => Some(Cell::Rule(r.clone())),
-            // Nested columns and tables are not part of the model's contract.
-            Block::Columns(_) | Block::Table(_) => None,
-        })
-        .collect()
+    /// The row being placed, once the block has started to flow across pages.
+    flowing: Option<usize>,
 }
 
 impl ColumnsElement {
     pub fn new(c: &Columns, text_width: Mm, fonts: &FontBook, page_height: Mm) -> ColumnsElement {
         let right_width = (text_width - c.left_width).max(1.0);
+        let row = |left: &[Block], right: &[Block]| {
+            Row::new(vec![
+                Cell::new(left.to_vec(), 0.0, c.left_width, fonts, page_height),
+                Cell::new(
+                    right.to_vec(),
+                    c.left_width,
+                    right_width,
+                    fonts,
+                    page_height,
+                ),
+            ])
+        };
+        let rows = c.rows().into_iter().map(|(l, r)| row(l, r)).collect();
         ColumnsElement {
-            left_width: c.left_width,
-            right_width,
-            left: cells(&c.left, c.left_width, fonts),
-            right: cells(&c.right, right_width, fonts),
-            align_last: c.align_last,
+            rows,
             space_before: pt(c.space_before_pt),
             page_height,
+            flowing: None,
         }
     }
 
-    /// Tops of each cell in one column, and where a shared last row starts.
-    fn stack(cells: &[Cell], last_row_top: Option<Mm>) -> (Vec<Mm>, Mm) {
-        let mut y = 0.0;
-        let mut tops = Vec::with_capacity(cells.len());
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                if let Some(t) = last_row_top {
-                    y = t;
-                }
-            }
-            tops.push(y);
-            y += c.height();
-        }
-        (tops, y)
-    }
-
-    fn body_without_last(cells: &[Cell]) -> Mm {
-        cells.iter().rev().skip(1).map(Cell::height).sum()
-    }
-
+    /// The height of the whole block.
     pub fn height(&self) -> Mm {
-        let row = self.shared_row();
-        let (_, l) = Self::stack(&self.left, row);
-        let (_, r) = Self::stack(&self.right, row);
-        self.space_before + l.max(r)
+        self.space_before + self.rows.iter().map(|r| r.height).sum::<Mm>()
     }
 
-    fn shared_row(&self) -> Option<Mm> {
-        self.align_last
-            .then(|| Self::body_without_last(&self.left).max(Self::body_without_last(&self.right)))
+    fn done(height: Mm) -> RenderResult {
+        RenderResult {
+            size: Size::new(0, height),
+            has_more: false,
+        }
+    }
+
+    fn more(height: Mm) -> RenderResult {
+        RenderResult {
+            size: Size::new(0, height),
+            has_more: true,
+        }
     }
 }
 
 impl ColumnsElement {
     pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
         let avail = frame.height();
-        let height = self.height();
-        let at_top = avail >= self.page_height - 0.01;
-        if height > avail + 0.01 && !at_top {
-            return Ok(RenderResult {
-                size: Size::new(0, 0),
-                has_more: true,
-            });
+        let at_top = avail >= self.page_height - EPS;
+        if self.flowing.is_none() {
+            let height = self.height();
+            if height <= avail + EPS {
+                let mut top = self.space_before;
+                for row in &self.rows {
+                    row.draw_all(cx, &frame, top)?;
+                    top += row.height;
+                }
+                return Ok(Self::done(height));
+            }
+            if !at_top {
+                // Kept together: on to the next page (the whole of it, or its start).
+                return Ok(Self::more(0.0));
+            }
+            self.flowing = Some(0);
         }
-        let row = self.shared_row();
-        for (cells, x0, width) in [
-            (&self.left, 0.0, self.left_width),
-            (&self.right, self.left_width, self.right_width),
-        ] {
-            let (tops, _) = Self::stack(cells, row);
-            for (cell, top) in cells.iter().zip(tops) {
-                let top = top + self.space_before;
-                match cell {
-                    Cell::Para(p) => {
-                        p.draw_all(cx, &frame, x0, top)?;
-                    }
-                    Cell::Rule(r) => {
-                        draw_rule(cx, &frame, r, x0, width, top);
-                    }
+        self.flow(cx, frame)
+    }
+
+    /// Places the rows from the current one on, each kept whole while it fits on a page.
+    fn flow(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
+        let at_top = frame.height() >= self.page_height - EPS;
+        let Some(mut i) = self.flowing else {
+            return Ok(Self::done(0.0));
+        };
+        let mut used = if i == 0 && !self.rows[0].started() {
+            self.space_before
+        } else {
+            0.0
+        };
+        while let Some(row) = self.rows.get_mut(i) {
+            let mut rest = frame.clone();
+            rest.offset(used);
+            let fresh = !row.started();
+            if fresh && row.height <= rest.height() + EPS {
+                row.draw_all(cx, &rest, 0.0)?;
+                used += row.height;
+            } else if fresh && row.height <= self.page_height + EPS && !(at_top && used == 0.0) {
+                self.flowing = Some(i);
+                return Ok(Self::more(used));
+            } else {
+                let (h, more) = row.flow(cx, &rest)?;
+                used += h;
+                if more {
+                    self.flowing = Some(i);
+                    return Ok(Self::more(used.min(frame.height())));
                 }
             }
+            i += 1;
         }
-        Ok(RenderResult {
-            size: Size::new(frame.width(), height.min(avail)),
-            has_more: false,
-        })
+        self.flowing = Some(i);
+        Ok(Self::done(used.min(frame.height())))
     }
 }

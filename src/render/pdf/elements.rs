@@ -11,7 +11,8 @@ use crate::fonts::{FontBook, MM_PER_PT};
 use crate::render::pdf::canvas::{Canvas, Frame, Run};
 use crate::render::pdf::lines::{break_lines, Line};
 
-const EPS: Mm = 0.01;
+/// Slack when comparing lengths (mm).
+pub const EPS: Mm = 0.01;
 
 pub fn pt(v: f32) -> Mm {
     v * MM_PER_PT
@@ -90,6 +91,9 @@ pub struct ParaElement {
     pub reserve_after: Mm,
     /// Full text-block height: an area this tall is the top of a page.
     page_height: Mm,
+    /// In a table cell, the space before is kept at the top of a page (LibreOffice keeps
+    /// it there; it drops it only for a paragraph of the page's own flow).
+    in_cell: bool,
 }
 
 impl ParaElement {
@@ -101,6 +105,15 @@ impl ParaElement {
             next: 0,
             reserve_after: 0.0,
             page_height,
+            in_cell: false,
+        }
+    }
+
+    /// A paragraph in a table cell; `page_room` is the height the cell has on a page.
+    pub fn in_cell(para: Paragraph, width: Mm, fonts: &FontBook, page_room: Mm) -> ParaElement {
+        ParaElement {
+            in_cell: true,
+            ..ParaElement::new(para, width, fonts, page_room)
         }
     }
 
@@ -142,7 +155,7 @@ impl ParaElement {
     /// The space before the lines placed now: none for a continuation, and none at the top of
     /// a page after a page break (Word and LibreOffice drop it there).
     fn space_before_now(&self, at_top: bool, page: usize) -> Mm {
-        if self.next > 0 || (at_top && page > 1) {
+        if self.next > 0 || (at_top && page > 1 && !self.in_cell) {
             0.0
         } else {
             pt(self.para.space_before_pt)

@@ -15,6 +15,7 @@ mod elements;
 mod embed;
 mod file;
 pub mod lines;
+mod row;
 mod strip;
 mod table;
 
