@@ -376,7 +376,8 @@ fn issue5_a_file_over_the_cap_is_refused_before_parsing() {
         err.contains("big.yaml") && err.contains("limited to 1048576 bytes"),
         "{err}"
     );
-    assert!(t.elapsed() < Duration::from_secs(5));
+    // Refused before parsing: a guard against reading the whole file, not a timing.
+    assert!(t.elapsed() < Duration::from_secs(30));
 }
 
 /// Alias bombs and deep nesting are refused by the parser's budget, fast, whatever the
@@ -431,8 +432,11 @@ fn issue5_alias_bomb_and_deep_nesting_are_refused_fast() {
             "{name}: refused in {as_record:?} as a record, {as_value:?} as any value ({})",
             e.lines().next().unwrap_or("")
         ));
+        // A guard against a blow-up (an expanded bomb runs for minutes or exhausts memory),
+        // not a speed measurement: generous, so a loaded CI machine does not fail it. The
+        // times are in the report; speed belongs to the benchmarks.
         assert!(
-            as_record < Duration::from_millis(500) && as_value < Duration::from_millis(500),
+            as_record < Duration::from_secs(10) && as_value < Duration::from_secs(10),
             "{name} took {as_record:?} / {as_value:?}"
         );
     }
