@@ -19,8 +19,6 @@ use super::{docx, pdf};
 pub struct Seen {
     pub words: usize,
     pub pdf_pages: usize,
-    /// The most words of one paragraph.
-    pub longest_paragraph_words: usize,
 }
 
 /// The model's paragraphs as words.
@@ -173,16 +171,6 @@ pub fn check_pdf(
     if !missing.is_empty() {
         missing.sort();
         missing.truncate(20);
-        if std::env::var_os("VANTHU_DEBUG_WORDS").is_some() {
-            for (w, _) in &missing {
-                if let Some(i) = pdf.iter().position(|p| p == w) {
-                    eprintln!(
-                        "PDF around {w}: {:?}",
-                        &pdf[i.saturating_sub(3)..(i + 4).min(pdf.len())]
-                    );
-                }
-            }
-        }
         return Err(format!(
             "{kind}: the PDF's words differ from the document's ({} words there, {} in the PDF); word: missing (+) or extra (-) count: {missing:?}",
             all.len(),
@@ -194,7 +182,6 @@ pub fn check_pdf(
     for (i, w) in pdf.iter().enumerate() {
         places.entry(w.as_str()).or_default().push(i);
     }
-    let mut longest = 0;
     for (n, para) in paragraphs.iter().enumerate() {
         let mut at: Option<usize> = None;
         for w in para {
@@ -211,11 +198,9 @@ pub fn check_pdf(
                 }
             }
         }
-        longest = longest.max(para.len());
     }
     Ok(Seen {
         words: all.len(),
         pdf_pages: 0,
-        longest_paragraph_words: longest,
     })
 }

@@ -17,8 +17,8 @@ pub struct ColumnsElement {
     rows: Vec<Row>,
     space_before: Mm,
     page_height: Mm,
-    /// The row being placed, once the block has started to flow across pages.
-    flowing: Option<usize>,
+    /// The first row not yet placed whole.
+    next: usize,
 }
 
 impl ColumnsElement {
@@ -41,7 +41,7 @@ impl ColumnsElement {
             rows,
             space_before: pt(c.space_before_pt),
             page_height,
-            flowing: None,
+            next: 0,
         }
     }
 
@@ -67,59 +67,42 @@ impl ColumnsElement {
 
 impl ColumnsElement {
     pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
-        let avail = frame.height();
-        let at_top = avail >= self.page_height - EPS;
-        if self.flowing.is_none() {
-            let height = self.height();
-            if height <= avail + EPS {
-                let mut top = self.space_before;
-                for row in &self.rows {
-                    row.draw_all(cx, &frame, top)?;
-                    top += row.height;
-                }
-                return Ok(Self::done(height));
-            }
-            if !at_top {
-                // Kept together: on to the next page (the whole of it, or its start).
-                return Ok(Self::more(0.0));
-            }
-            self.flowing = Some(0);
+        let at_top = frame.height() >= self.page_height - EPS;
+        let started = self.next > 0 || self.rows.first().is_some_and(Row::started);
+        if !started && self.height() > frame.height() + EPS && !at_top {
+            // Kept together: on to the next page (the whole of it, or its start).
+            return Ok(Self::more(0.0));
         }
-        self.flow(cx, frame)
+        self.flow(cx, frame, at_top, started)
     }
 
-    /// Places the rows from the current one on, each kept whole while it fits on a page.
-    fn flow(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
-        let at_top = frame.height() >= self.page_height - EPS;
-        let Some(mut i) = self.flowing else {
-            return Ok(Self::done(0.0));
-        };
-        let mut used = if i == 0 && !self.rows[0].started() {
-            self.space_before
-        } else {
-            0.0
-        };
-        while let Some(row) = self.rows.get_mut(i) {
+    /// Places the rows from the current one on, each drawn whole while it fits on a page.
+    fn flow(
+        &mut self,
+        cx: &Canvas<'_>,
+        frame: Frame,
+        at_top: bool,
+        started: bool,
+    ) -> Result<RenderResult, GenError> {
+        let mut used = if started { 0.0 } else { self.space_before };
+        while let Some(row) = self.rows.get_mut(self.next) {
             let mut rest = frame.clone();
             rest.offset(used);
             let fresh = !row.started();
             if fresh && row.height <= rest.height() + EPS {
-                row.draw_all(cx, &rest, 0.0)?;
+                row.draw_all(cx, &frame, used)?;
                 used += row.height;
             } else if fresh && row.height <= self.page_height + EPS && !(at_top && used == 0.0) {
-                self.flowing = Some(i);
                 return Ok(Self::more(used));
             } else {
                 let (h, more) = row.flow(cx, &rest)?;
                 used += h;
                 if more {
-                    self.flowing = Some(i);
                     return Ok(Self::more(used.min(frame.height())));
                 }
             }
-            i += 1;
+            self.next += 1;
         }
-        self.flowing = Some(i);
         Ok(Self::done(used.min(frame.height())))
     }
 }

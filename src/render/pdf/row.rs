@@ -128,7 +128,7 @@ impl Cell {
 
 /// Side-by-side cells; the row is as tall as its tallest cell.
 pub struct Row {
-    pub cells: Vec<Cell>,
+    cells: Vec<Cell>,
     /// Height of the whole row (its tallest cell).
     pub height: Mm,
     /// Some part of the row has been placed on an earlier page.
