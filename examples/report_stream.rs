@@ -24,7 +24,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let Ok(loaded) = load_file(&path) else {
             continue;
         };
-        let date = loaded.record.session.date;
+        let Some(date) = loaded.record.session_date() else {
+            continue;
+        };
         if (date.year, date.month) != (year, month) {
             continue;
         }

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
 use crate::diag::Diagnostic;
@@ -12,6 +14,7 @@ use crate::env::Env;
 use crate::model::locate::locate;
 use crate::model::Loaded;
 use crate::render::{self, RenderContext};
+use crate::template::requires::{self, Requirement, Unmet};
 
 /// One rendered file: `<template>.<ext>`.
 pub struct RenderedFile {
@@ -55,6 +58,9 @@ fn documents_from(
     check_glyphs(env, &loaded, &mut diags);
     let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
     let mut docs = Vec::new();
+    // Record values a template needs and the record lacks: one diagnostic per path, naming
+    // every template that prints it.
+    let mut record_unmet: BTreeMap<String, (Unmet, Requirement, Vec<String>)> = BTreeMap::new();
     for (i, entry) in loaded.record.documents.iter().enumerate() {
         let here = format!("documents[{i}]");
         let place = |field: &str| locate(&loaded.source, &format!("{here}{field}"));
@@ -72,12 +78,25 @@ fn documents_from(
             continue;
         };
         let entry_json = serde_json::to_value(entry).unwrap_or(Value::Null);
-        let missing: Vec<&String> = front
-            .requires
-            .iter()
-            .filter(|k| entry_json.get(k.as_str()).is_none_or(Value::is_null))
-            .collect();
-        if !missing.is_empty() {
+        let mut entry_missing = Vec::new();
+        for req in &front.requires {
+            match requires::check(req, &data, &entry_json) {
+                None => {}
+                Some(unmet) => {
+                    let first = &req.alternatives[0];
+                    if requires::is_record_path(first) {
+                        record_unmet
+                            .entry(first.clone())
+                            .or_insert_with(|| (unmet, req.clone(), Vec::new()))
+                            .2
+                            .push(entry.template.clone());
+                    } else {
+                        entry_missing.push(req.written());
+                    }
+                }
+            }
+        }
+        if !entry_missing.is_empty() {
             let (l, c) = place("");
             diags.push(
                 Diagnostic::error(
@@ -85,7 +104,7 @@ fn documents_from(
                     format!(
                         "the `{}` template needs {}",
                         entry.template,
-                        missing
+                        entry_missing
                             .iter()
                             .map(|k| format!("`{k}`"))
                             .collect::<Vec<_>>()
@@ -96,6 +115,12 @@ fn documents_from(
                 .field(here.clone())
                 .hint("add the missing keys under this document entry"),
             );
+            continue;
+        }
+        if record_unmet
+            .values()
+            .any(|(_, _, t)| t.contains(&entry.template))
+        {
             continue;
         }
         if !diags.is_empty() {
@@ -122,11 +147,88 @@ fn documents_from(
             }
         }
     }
+    for (unmet, req, templates) in record_unmet.into_values() {
+        diags.push(unmet_diagnostic(
+            file,
+            &loaded.source,
+            &unmet,
+            &req,
+            &templates,
+        ));
+    }
     if diags.iter().any(Diagnostic::is_error) {
         diags.extend(loaded.warnings);
         return Err(diags);
     }
     Ok((loaded, docs))
+}
+
+/// "missing required key `host` in `session` (the `tin-bai` template prints it)", at the
+/// parent key, or "the list of directives is empty (…)", at the key.
+fn unmet_diagnostic(
+    file: &Path,
+    source: &str,
+    unmet: &Unmet,
+    req: &Requirement,
+    templates: &[String],
+) -> Diagnostic {
+    let who = match templates {
+        [one] => format!("the `{one}` template prints it"),
+        many => format!(
+            "the {} templates print it",
+            many.iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+    };
+    let others: Vec<String> = req.alternatives[1..]
+        .iter()
+        .map(|a| {
+            if requires::is_record_path(a) {
+                format!("`{a}`")
+            } else {
+                format!("the document's `{a}`")
+            }
+        })
+        .collect();
+    let or_else = if others.is_empty() {
+        String::new()
+    } else {
+        format!(", or give {}", others.join(" or "))
+    };
+    match unmet {
+        Unmet::Missing { missing } => {
+            let (parent, key) = missing.rsplit_once('.').unwrap_or(("", missing));
+            let (l, c) = if parent.is_empty() {
+                (1, 1)
+            } else {
+                locate(source, parent)
+            };
+            Diagnostic::error(
+                file,
+                format!("missing required key `{key}` in `{parent}` ({who})"),
+            )
+            .at(source, l, c)
+            .field(missing.clone())
+            .hint(format!(
+                "add `{key}: …` under `{parent}`, indented like its other keys{or_else}"
+            ))
+        }
+        Unmet::Empty { path, list } => {
+            let (l, c) = locate(source, path);
+            let key = path.rsplit('.').next().unwrap_or(path);
+            let what = if *list {
+                format!("the list of {key} is empty")
+            } else {
+                format!("`{key}` is empty")
+            };
+            Diagnostic::error(file, format!("{what} ({who})"))
+                .at(source, l, c)
+                .field(path.clone())
+                .hint(format!("write the {key}{or_else}"))
+        }
+    }
 }
 
 /// Renders every document of a record in every output format.

@@ -81,9 +81,16 @@ fn issue2_notice_has_header_number_date_title_directives_signature_recipients() 
     }
     let record = std::fs::read_to_string(reference_record()).unwrap();
     let loaded = vanthu::model::load_str(Path::new("x.yaml"), &record).expect("loads");
-    let directives = &loaded.record.session.conclusions.directives;
+    let directives = &loaded
+        .record
+        .session
+        .conclusions
+        .as_ref()
+        .unwrap()
+        .directives;
     assert_eq!(directives.len(), 8);
     for d in directives {
+        let d = d.source();
         assert!(text.contains(&normalise(d)), "directive missing: {d}");
     }
     // The lines that must stand alone on their own line.

@@ -119,7 +119,7 @@ fn on_disk(dir: &Path, records: &[(&str, &Path)]) -> Vec<vanthu::report::Session
             let path = dir.join(format!("{stem}.yaml"));
             std::fs::copy(src, &path).unwrap();
             let bytes = std::fs::read(&path).unwrap();
-            let date = load_file(&path).unwrap().record.session.date;
+            let date = load_file(&path).unwrap().record.session_date().unwrap();
             vanthu::report::SessionRef {
                 path,
                 stem: stem.to_string(),

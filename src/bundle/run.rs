@@ -376,7 +376,19 @@ fn scan(hashes: &EnvHashes, prev: &Previous, dir: &Path, month: Month, input: &I
             };
         }
     };
-    let date = loaded.record.session.date;
+    let Some(date) = loaded.record.session_date() else {
+        let (line, col) = crate::model::locate::locate(&loaded.source, "session");
+        return Scanned::Failed {
+            sha256: Some(sha256),
+            diags: vec![Diagnostic::error(
+                path,
+                "a record in a monthly bundle needs `session.date`",
+            )
+            .at(&loaded.source, line, col)
+            .field("session")
+            .hint("add `date: YYYY-MM-DD` under `session`, or a `date` to one of its documents")],
+        };
+    };
     if (date.year, date.month) != (month.year, month.month) {
         return Scanned::OtherMonth;
     }

@@ -4,7 +4,7 @@
 use crate::doc::markup::{self, MarkupBlock};
 use crate::doc::model::*;
 use crate::fonts::FontBook;
-use crate::model::record::{Date, DocumentEntry, Issuer, Record, Signer};
+use crate::model::record::{Date, DocumentEntry, Issuer, Recipient, Record, Signer};
 use crate::profile::{single_pitch, Format, LineStyle, Profile, SummaryMark};
 use crate::template::{Layout, Rendered};
 
@@ -17,9 +17,13 @@ pub struct AssemblyInput<'a> {
     pub issuer: &'a Issuer,
     /// `None` leaves the number blank for the register (`Số     -BC/HU`).
     pub number: Option<u32>,
-    pub date: Date,
-    pub signer: Option<&'a Signer>,
-    pub recipients: &'a [String],
+    /// `None` for a document without a date line (the minutes).
+    pub date: Option<Date>,
+    /// Left to right; empty for a document without a closing block.
+    pub signers: Vec<&'a Signer>,
+    pub recipients: &'a [Recipient],
+    /// The whole entry, for the optional elements (urgency, drafter, Kính gửi, …).
+    pub entry: Option<&'a DocumentEntry>,
     pub rendered: &'a Rendered,
     pub fonts: &'a FontBook,
 }
@@ -37,9 +41,10 @@ impl<'a> AssemblyInput<'a> {
             format: record.format,
             issuer: &record.issuer,
             number: entry.number,
-            date: entry.date.unwrap_or(record.session.date),
-            signer: entry.signer.as_ref(),
+            date: entry.date.or(record.session.date),
+            signers: entry.all_signers(),
             recipients: entry.recipients.as_deref().unwrap_or(&[]),
+            entry: Some(entry),
             rendered,
             fonts,
         }
@@ -291,7 +296,10 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
     let abbr = input.rendered.front.abbr.as_deref().unwrap_or("");
     let number = p.number_line(input.number, abbr, &issuer.code);
     let mut number_para = para(&number, p.number, Align::Center);
-    let date_line = format!("{}, {}", issuer.place, input.date.written_out());
+    let date_line = input
+        .date
+        .map(|d| format!("{}, {}", issuer.place, d.written_out()))
+        .unwrap_or_default();
     let mut date_para = para(&date_line, p.date, Align::Center);
     let mut right = Vec::new();
     for (text, s) in p.national_title {
@@ -501,24 +509,30 @@ fn table(
 }
 
 fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
-    let signer = input.signer?;
+    let signer = *input.signers.last()?;
     let mut left = Vec::new();
     let auth_pitch = single_pitch(p.authority.size);
-    let mut label = para("Nơi nhận:", p.recipients_label, Align::Left);
-    // Same pitch as the authority line, so both share a baseline.
-    label.line_pitch_pt = auth_pitch;
-    left.push(Block::Para(label));
-    for item in input.recipients {
+    if !input.recipients.is_empty() {
+        let mut label = para("Nơi nhận:", p.recipients_label, Align::Left);
+        // Same pitch as the authority line, so both share a baseline.
+        label.line_pitch_pt = auth_pitch;
+        left.push(Block::Para(label));
+    }
+    for (depth, item) in Recipient::lines(input.recipients) {
+        let mark = if depth == 0 { "-" } else { "+" };
         left.push(Block::Para(para(
-            &format!("- {item}"),
+            &format!("{mark} {item}"),
             p.recipients_item,
             Align::Left,
         )));
     }
-    let mut right = vec![
-        Block::Para(para(&signer.authority, p.authority, Align::Center)),
-        Block::Para(para(&signer.position, p.position, Align::Center)),
-    ];
+    let mut right = Vec::new();
+    if let Some(a) = &signer.authority {
+        right.push(Block::Para(para(a, p.authority, Align::Center)));
+    }
+    if let Some(pos) = &signer.position {
+        right.push(Block::Para(para(pos, p.position, Align::Center)));
+    }
     let mut name = para(&signer.name, p.signer_name, Align::Center);
     name.space_before_pt = p.signature_space / crate::fonts::MM_PER_PT;
     right.push(Block::Para(name));

@@ -405,6 +405,23 @@ fn describe(file: &Path, source: &str, e: &serde_saphyr::Error, field: String) -
             unexpected,
             expected,
             ..
+        } if (unexpected.contains("sequence") || unexpected.contains("map"))
+            && !expected.contains("sequence")
+            && !expected.contains("list") =>
+        {
+            // A text value (a line, a recipient, content) written as a list or a block of keys.
+            let (what, hint) = expected_shape("");
+            plain(format!("expected {what} here, found a {unexpected}"), Some(hint.into()))
+        }
+        E::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        }
+        | E::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
         } => plain(
             format!("expected {expected}, found {unexpected}"),
             Some("check the value against input/thuan-2022-11-10.yaml".into()),
@@ -850,7 +867,10 @@ mod tests {
         let p = Path::new("x.yaml");
         let (loaded, errors) = load_str_checked(p, &bad).unwrap();
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(loaded.record.session.host, "Ban Thường vụ Huyện ủy");
+        assert_eq!(
+            loaded.record.session.host.as_deref(),
+            Some("Ban Thường vụ Huyện ủy")
+        );
         let strict = load_str(p, &bad).unwrap_err();
         assert_eq!(strict, errors);
         assert!(load_str_checked(p, "issuer: [").is_err());

@@ -6,6 +6,7 @@ pub mod load;
 pub mod locate;
 pub mod record;
 pub mod validate;
+pub mod values;
 
 pub use load::{load_file, load_str, Loaded};
 pub use record::Record;

@@ -28,15 +28,14 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
         out.borrow_mut().push(d);
     };
     let s = &record.session;
-    if s.conclusions.directives.is_empty() {
-        err(
-            "session.conclusions.directives",
-            "the list of directives is empty".into(),
-            "a notice of conclusions needs at least one directive (nhóm nhiệm vụ)",
-        );
-    }
-    for (i, d) in s.conclusions.directives.iter().enumerate() {
-        if d.trim().is_empty() {
+    // Whether a list may be empty is the templates' call (`requires:`); an empty item never is.
+    let directives = s
+        .conclusions
+        .as_ref()
+        .map(|c| c.directives.as_slice())
+        .unwrap_or(&[]);
+    for (i, d) in directives.iter().enumerate() {
+        if d.is_blank() {
             err(
                 &format!("session.conclusions.directives[{i}]"),
                 format!("directive {} is empty", i + 1),
@@ -51,7 +50,6 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
             "add at least `- template: tin-bai`",
         );
     }
-    let profile = record.format.profile();
     for (i, doc) in record.documents.iter().enumerate() {
         let here = format!("documents[{i}]");
         if !is_template_name(&doc.template) {
@@ -62,12 +60,14 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
             );
         }
         if let Some(date) = doc.date {
-            if date < s.date {
+            let before_session = s.date.filter(|session| date < *session);
+            if let Some(session_date) =
+                before_session.filter(|_| dated_after_session(&doc.template))
+            {
                 err(
                     &format!("{here}.date"),
                     format!(
-                        "the document is dated {date}, before the session it reports on ({})",
-                        s.date
+                        "the document is dated {date}, before the session it reports on ({session_date})",
                     ),
                     "a document is dated on or after `session.date`",
                 );
@@ -107,48 +107,17 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
                 "list each template once per record; a second notice of the same session goes in its own record file",
             );
         }
-        if let Some(signer) = &doc.signer {
-            let a = signer.authority.trim_start();
-            let word = a.split_whitespace().next().unwrap_or("").to_uppercase();
-            let (other_format, other_name) = match record.format {
-                Format::Party => (Format::State, "State"),
-                Format::State => (Format::Party, "Party"),
+        for (field, signer) in signers_of(doc) {
+            let Some(authority) = &signer.authority else {
+                continue;
             };
-            let prefixes = |f: Format| -> Vec<&'static str> {
-                f.profile()
-                    .authority_prefixes
-                    .iter()
-                    .map(|p| p.trim())
-                    .collect()
-            };
-            let (own, other) = (prefixes(record.format), prefixes(other_format));
-            // `TM` for `TM.`, `T/M.` for `T/M`: compare without the final dot too.
-            let bare = |p: &str| p.trim_end_matches('.').to_string();
-            let is_own = own.iter().any(|p| *p == word);
-            let is_other = !is_own && other.iter().any(|p| *p == word || bare(p) == bare(&word));
-            let own_list = own
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if is_other {
-                err(
-                    &format!("{here}.signer.authority"),
-                    format!(
-                        "`{a}` uses the {other_name} prefix `{word}` in a `{}` document",
-                        profile.name
-                    ),
-                    &format!(
-                        "a `{}` document signs with {own_list} (`T/M` is Party, `TM.` is State); \
-                         or change `format`",
-                        profile.name
-                    ),
-                );
-            } else if !is_own && own.iter().any(|p| bare(p) == bare(&word)) {
-                err(
-                    &format!("{here}.signer.authority"),
-                    format!("`{word}` is not written as the prefix is"),
-                    &format!("write it exactly as one of {own_list}, followed by a space"),
+            for (line_no, line) in authority.lines().enumerate() {
+                check_authority_line(
+                    record.format,
+                    line,
+                    line_no,
+                    &format!("{here}.{field}.authority"),
+                    &err,
                 );
             }
         }
@@ -161,6 +130,28 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
 /// in quotes, a tab), zero-width and direction marks, a byte-order mark inside the text.
 /// A document must never lose or hide text silently, so each is an error naming it.
 fn invisible_characters(file: &Path, source: &str, record: &Record, out: &mut Vec<Diagnostic>) {
+    // Private-use characters print as nothing in the official fonts, and one of them marks a
+    // structured value inside the tool: refused wherever they are typed.
+    if let Some((i, c)) = source.char_indices().find(|(_, c)| is_private_use(*c)) {
+        let line = source[..i].matches('\n').count() + 1;
+        let col = source[..i]
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            + 1;
+        out.push(
+            Diagnostic::error(
+                file,
+                format!(
+                    "the text contains the private-use character U+{:04X}, which prints as nothing",
+                    c as u32
+                ),
+            )
+            .at(source, line, col)
+            .hint("remove it; it often comes from copying text out of another program"),
+        );
+        return;
+    }
     let data = serde_json::to_value(record).unwrap_or_default();
     let mut strings = Vec::new();
     collect_strings(&data, String::new(), &mut strings);
@@ -190,6 +181,10 @@ fn invisible_characters(file: &Path, source: &str, record: &Record, out: &mut Ve
     }
 }
 
+fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}')
+}
+
 fn is_invisible(c: char) -> bool {
     (c.is_control() && c != '\n')
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
@@ -208,11 +203,97 @@ fn invisible_name(c: char) -> &'static str {
     }
 }
 
-/// Every string of the record with its field path (`session.attendees[1]`).
+/// Documents dated before the session they belong to (an invitation, a plan) are allowed for
+/// these kinds; every other document reports on a session that has taken place.
+fn dated_after_session(template: &str) -> bool {
+    !matches!(template, "giay-moi" | "ke-hoach" | "cong-van")
+}
+
+/// The entry's signers with the field path of each (`signer`, `signers[1]`).
+fn signers_of(
+    doc: &crate::model::record::DocumentEntry,
+) -> Vec<(String, &crate::model::record::Signer)> {
+    let mut out: Vec<(String, &crate::model::record::Signer)> = Vec::new();
+    if let Some(s) = &doc.signer {
+        out.push(("signer".into(), s));
+    }
+    for (i, s) in doc.signers.iter().flatten().enumerate() {
+        out.push((format!("signers[{i}]"), s));
+    }
+    out
+}
+
+/// One line of a signing authority: the profile's own prefix, or none; never the other
+/// profile's. A second or later line may only delegate further (`KT.`, `TL.`; `K/T`, `T/L`).
+fn check_authority_line(
+    format: Format,
+    line: &str,
+    line_no: usize,
+    path: &str,
+    err: &dyn Fn(&str, String, &str),
+) {
+    let profile = format.profile();
+    let a = line.trim_start();
+    let word = a.split_whitespace().next().unwrap_or("").to_uppercase();
+    let (other_format, other_name) = match format {
+        Format::Party => (Format::State, "State"),
+        Format::State => (Format::Party, "Party"),
+    };
+    let prefixes = |f: Format| -> Vec<&'static str> {
+        f.profile()
+            .authority_prefixes
+            .iter()
+            .map(|p| p.trim())
+            .collect()
+    };
+    let (own, other) = (prefixes(format), prefixes(other_format));
+    // `TM` for `TM.`, `T/M.` for `T/M`: compare without the final dot too.
+    let bare = |p: &str| p.trim_end_matches('.').to_string();
+    let is_own = own.iter().any(|p| *p == word);
+    let is_other = !is_own && other.iter().any(|p| *p == word || bare(p) == bare(&word));
+    let own_list = own
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if is_other {
+        err(
+            path,
+            format!(
+                "`{a}` uses the {other_name} prefix `{word}` in a `{}` document",
+                profile.name
+            ),
+            &format!(
+                "a `{}` document signs with {own_list} (`T/M` is Party, `TM.` is State); \
+                 or change `format`",
+                profile.name
+            ),
+        );
+    } else if !is_own && own.iter().any(|p| bare(p) == bare(&word)) {
+        err(
+            path,
+            format!("`{word}` is not written as the prefix is"),
+            &format!("write it exactly as one of {own_list}, followed by a space"),
+        );
+    } else if is_own && line_no > 0 && !matches!(bare(&word).as_str(), "KT" | "TL" | "K/T" | "T/L")
+    {
+        err(
+            path,
+            format!("line {} of the authority starts with `{word}`", line_no + 1),
+            "only the first line names the collective (`TM.`, `T/M`); later lines delegate: `KT.`, `TL.` (Party `K/T`, `T/L`)",
+        );
+    }
+}
+
+/// Every string of the record with its field path (`session.attendees[1]`). A structured
+/// value is given without its marker, at the path of its `structured` key.
 pub fn collect_strings(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
     use serde_json::Value;
     match v {
-        Value::String(s) => out.push((path, s.clone())),
+        Value::String(s) => match s.strip_prefix(crate::model::values::STRUCTURED_MARK) {
+            Some(text) => out.push((format!("{path}.structured"), text.to_string())),
+            None => out.push((path, s.clone())),
+        },
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
                 collect_strings(x, format!("{path}[{i}]"), out);

@@ -69,9 +69,10 @@ pub fn with_report_stream<R>(
         format: first.format,
         issuer: &first.issuer,
         number: None,
-        date: last_date,
-        signer: None,
+        date: Some(last_date),
+        signers: Vec::new(),
         recipients: &[],
+        entry: None,
         rendered: &front,
         fonts: &env.fonts,
     };

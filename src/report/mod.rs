@@ -86,7 +86,7 @@ impl MonthSessions {
             .iter()
             .map(|(stem, r)| (stem.clone(), (*r).clone()))
             .collect();
-        owned.sort_by(|a, b| (a.1.session.date, &a.0).cmp(&(b.1.session.date, &b.0)));
+        owned.sort_by(|a, b| (a.1.session_date(), &a.0).cmp(&(b.1.session_date(), &b.0)));
         MonthSessions::Memory(owned)
     }
 
@@ -104,7 +104,7 @@ impl MonthSessions {
     pub fn date(&self, i: usize) -> Option<Date> {
         match self {
             MonthSessions::Disk(v) => v.get(i).map(|s| s.date),
-            MonthSessions::Memory(v) => v.get(i).map(|(_, r)| r.session.date),
+            MonthSessions::Memory(v) => v.get(i).and_then(|(_, r)| r.session_date()),
         }
     }
 

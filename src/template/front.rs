@@ -27,7 +27,7 @@ pub struct FrontMatter {
     pub layout: Layout,
     pub type_name: Option<String>,
     pub abbr: Option<String>,
-    pub requires: Vec<String>,
+    pub requires: Vec<crate::template::requires::Requirement>,
     /// Handlebars sources, rendered later.
     pub summary: Option<String>,
     pub headline: Option<String>,
@@ -87,13 +87,7 @@ pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
             }
             "type" => fm.type_name = Some(value),
             "abbr" => fm.abbr = Some(value),
-            "requires" => {
-                fm.requires = value
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            }
+            "requires" => fm.requires = crate::template::requires::parse(&value),
             "summary" => fm.summary = Some(value),
             "headline" => fm.headline = Some(value),
             "byline" => fm.byline = Some(value),

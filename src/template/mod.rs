@@ -6,6 +6,7 @@ pub mod each_session;
 pub mod engine;
 pub mod front;
 pub mod partials;
+pub mod requires;
 
 pub use builtin::{TemplateSource, TemplateText};
 pub use engine::{render_template, Rendered};
