@@ -15,6 +15,7 @@ use crate::model::locate::locate;
 use crate::model::Loaded;
 use crate::render::{self, RenderContext};
 use crate::template::requires::{self, Requirement, Unmet};
+use crate::template::slots;
 
 /// One rendered file: `<template>.<ext>`.
 pub struct RenderedFile {
@@ -77,9 +78,97 @@ fn documents_from(
             );
             continue;
         };
+        if !front.formats.is_empty() && !front.formats.contains(&loaded.record.format) {
+            let (l, c) = place(".template");
+            let hint = if entry.template == "ket-luan" {
+                "a State body writes its conclusions as a notice: `thong-bao-ket-luan`".to_string()
+            } else {
+                format!(
+                    "the `{}` template is for {} documents",
+                    entry.template,
+                    front
+                        .formats
+                        .iter()
+                        .map(|f| f.profile().name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "the `{}` template has no `{}` form",
+                        entry.template,
+                        loaded.record.format.profile().name
+                    ),
+                )
+                .at(&loaded.source, l, c)
+                .field(format!("{here}.template"))
+                .hint(hint),
+            );
+            continue;
+        }
         let entry_json = serde_json::to_value(entry).unwrap_or(Value::Null);
+        let replaced = slots::replaced(&entry_json);
+        let mut slot_errors = false;
+        for key in entry.text.keys() {
+            if !front.slots.names.contains(key) {
+                slot_errors = true;
+                let (l, c) = place(&format!(".text.{key}"));
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "the `{}` template has no sentence `{key}` to replace",
+                            entry.template
+                        ),
+                    )
+                    .at(&loaded.source, l, c)
+                    .field(format!("{here}.text.{key}"))
+                    .hint(format!(
+                        "its sentences are: {}",
+                        front
+                            .slots
+                            .names
+                            .iter()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+        }
+        for (short, long) in [("content", "body"), ("summary", "summary")] {
+            let given = entry_json.get(short).is_some_and(|v| !v.is_null());
+            if given && entry.text.contains_key(long) {
+                slot_errors = true;
+                let (l, c) = place(&format!(".text.{long}"));
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "both `{short}` and `text.{long}` are given; they are the same text"
+                        ),
+                    )
+                    .at(&loaded.source, l, c)
+                    .field(format!("{here}.text.{long}"))
+                    .hint(format!("keep one of them (`{short}` is the short form)")),
+                );
+            }
+        }
+        if slot_errors {
+            continue;
+        }
         let mut entry_missing = Vec::new();
         for req in &front.requires {
+            let waived = req
+                .alternatives
+                .iter()
+                .any(|a| requires::is_record_path(a) && front.slots.waived(a, &replaced));
+            if waived {
+                continue;
+            }
             match requires::check(req, &data, &entry_json) {
                 None => {}
                 Some(unmet) => {

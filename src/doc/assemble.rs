@@ -131,7 +131,8 @@ pub fn tail(input: &AssemblyInput) -> Vec<Block> {
     match r.front.layout {
         Layout::Official => blocks.extend(closing(input, profile)),
         Layout::News => {
-            if let Some(byline) = r.byline.as_deref().map(markup::inline_text) {
+            let byline = r.byline.as_deref().map(markup::inline_text);
+            if let Some(byline) = byline.filter(|b| !b.trim().is_empty()) {
                 let mut p = para(
                     &byline,
                     LineStyle {
@@ -211,7 +212,10 @@ fn finish_last(block: &mut Block, mark: Option<&'static str>) {
         last.keep_with_next = true;
         if let (Some(mark), Some(run)) = (mark, last.runs.last_mut()) {
             let trimmed = run.text.trim_end().trim_end_matches('.');
-            if !run.text.ends_with(mark) {
+            // Never `,./.` or `:./.`: a body ending in such a mark is left as it is (`check`
+            // warns about it).
+            let open_end = trimmed.ends_with([',', ';', ':', '-', '–']);
+            if !run.text.ends_with(mark) && !open_end {
                 run.text = format!("{trimmed}{mark}");
             }
         }
@@ -380,8 +384,13 @@ fn title_block(input: &AssemblyInput, p: &Profile, text_width: Mm) -> (Vec<Block
 fn body(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     for block in markup::parse(markup_text) {
+        // Level 1 (`Phần I`, `Chương II` and their titles): centred, without indent.
+        let mut centred = false;
         let (mut runs, heading) = match block {
-            MarkupBlock::Heading { runs, .. } => (runs, true),
+            MarkupBlock::Heading { runs, level } => {
+                centred = level == 1;
+                (runs, true)
+            }
             MarkupBlock::Paragraph(runs) => (runs, false),
             MarkupBlock::Item { label, mut runs } => {
                 runs.insert(0, Run::plain(format!("{label} ")));
@@ -399,9 +408,13 @@ fn body(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Bloc
         }
         out.push(Block::Para(Paragraph {
             runs,
-            align: Align::Justify,
+            align: if centred {
+                Align::Center
+            } else {
+                Align::Justify
+            },
             size_pt: p.body_size,
-            first_indent: p.body_indent,
+            first_indent: if centred { 0.0 } else { p.body_indent },
             space_before_pt: p.body_space_before,
             space_after_pt: 0.0,
             line_pitch_pt: p.body_line_pitch,

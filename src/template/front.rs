@@ -34,6 +34,10 @@ pub struct FrontMatter {
     pub byline: Option<String>,
     /// Line in the template file where the body starts (1-based), for error messages.
     pub body_line: usize,
+    /// The formats that have this kind of document (`formats: party`); empty means both.
+    pub formats: Vec<crate::profile::Format>,
+    /// The sentences a record may replace (filled in when the template is compiled).
+    pub slots: crate::template::slots::Slots,
 }
 
 /// Splits a template into its front matter and body source.
@@ -57,6 +61,8 @@ pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
         headline: None,
         byline: None,
         body_line: 0,
+        slots: Default::default(),
+        formats: Vec::new(),
     };
     let mut closed = false;
     let mut line_no = 1;
@@ -88,6 +94,19 @@ pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
             "type" => fm.type_name = Some(value),
             "abbr" => fm.abbr = Some(value),
             "requires" => fm.requires = crate::template::requires::parse(&value),
+            "formats" => {
+                for f in value.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+                    fm.formats.push(match f {
+                        "party" => crate::profile::Format::Party,
+                        "state" => crate::profile::Format::State,
+                        other => {
+                            return Err(bad(format!(
+                                "line {line_no}: format `{other}` is not `party` or `state`"
+                            )))
+                        }
+                    });
+                }
+            }
             "summary" => fm.summary = Some(value),
             "headline" => fm.headline = Some(value),
             "byline" => fm.byline = Some(value),
