@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use crate::diag::Diagnostic;
 use crate::doc::assemble::{assemble, AssemblyInput};
+use crate::doc::copy::copy_document;
 use crate::doc::Document;
 use crate::env::Env;
 use crate::model::locate::locate;
@@ -220,12 +221,24 @@ fn documents_from(
             m.insert("doc".into(), entry_json);
         }
         match env.engine.render(&entry.template, &ctx) {
-            Ok(rendered) => docs.push(assemble(&AssemblyInput::for_entry(
-                &loaded.record,
-                entry,
-                &rendered,
-                &env.fonts,
-            ))),
+            Ok(rendered) => {
+                let input = AssemblyInput::for_entry(&loaded.record, entry, &rendered, &env.fonts);
+                let doc = assemble(&input);
+                for copy in &entry.copies {
+                    match copy_of(env, &data, entry, copy, &doc, &input) {
+                        Ok(c) => docs.push(c),
+                        Err(e) => {
+                            let (l, c) = place(".copies");
+                            diags.push(
+                                Diagnostic::error(file, e.to_string())
+                                    .at(&loaded.source, l, c)
+                                    .field(format!("{here}.copies")),
+                            );
+                        }
+                    }
+                }
+                docs.push(doc);
+            }
             Err(e) => {
                 let (l, c) = place(".template");
                 diags.push(
@@ -318,6 +331,39 @@ fn unmet_diagnostic(
                 .hint(format!("write the {key}{or_else}"))
         }
     }
+}
+
+/// A copy (bản sao) of the document `doc`: for `TRÍCH SAO` with an `excerpt`, the document is
+/// assembled again with the excerpt as its body.
+fn copy_of(
+    env: &Env,
+    data: &Value,
+    entry: &crate::model::record::DocumentEntry,
+    copy: &crate::model::record::Copy,
+    doc: &Document,
+    input: &AssemblyInput,
+) -> crate::error::Result<Document> {
+    let Some(excerpt) = &copy.excerpt else {
+        return Ok(copy_document(doc, copy, input));
+    };
+    let mut part = entry.clone();
+    part.content = Some(excerpt.clone());
+    part.text.remove("body");
+    let mut ctx = data.clone();
+    if let Value::Object(m) = &mut ctx {
+        m.insert(
+            "doc".into(),
+            serde_json::to_value(&part).unwrap_or(Value::Null),
+        );
+    }
+    let rendered = env.engine.render(&entry.template, &ctx)?;
+    let part_input = AssemblyInput {
+        rendered: &rendered,
+        signers: input.signers.clone(),
+        ..*input
+    };
+    let excerpt_doc = assemble(&part_input);
+    Ok(copy_document(&excerpt_doc, copy, &part_input))
 }
 
 /// Renders every document of a record in every output format.

@@ -238,7 +238,7 @@ pub fn page_setup(p: &Profile) -> PageSetup {
     }
 }
 
-fn styled(size: f32, bold: bool) -> LineStyle {
+pub(crate) fn styled(size: f32, bold: bool) -> LineStyle {
     LineStyle {
         size,
         bold,
@@ -248,7 +248,7 @@ fn styled(size: f32, bold: bool) -> LineStyle {
 }
 
 /// A one-style paragraph at single line pitch.
-fn para(text: &str, s: LineStyle, align: Align) -> Paragraph {
+pub(crate) fn para(text: &str, s: LineStyle, align: Align) -> Paragraph {
     Paragraph {
         runs: vec![Run {
             text: text.to_string(),
@@ -266,7 +266,7 @@ fn para(text: &str, s: LineStyle, align: Align) -> Paragraph {
     }
 }
 
-fn rule(length: Mm, p: &Profile) -> Block {
+pub(crate) fn rule(length: Mm, p: &Profile) -> Block {
     Block::Rule(Rule {
         length,
         thickness_pt: p.rule_thickness_pt,
@@ -277,7 +277,7 @@ fn rule(length: Mm, p: &Profile) -> Block {
     })
 }
 
-fn width_of(fonts: &FontBook, text: &str, s: LineStyle) -> Mm {
+pub(crate) fn width_of(fonts: &FontBook, text: &str, s: LineStyle) -> Mm {
     fonts.width_mm(text, s.bold, s.italic, s.size)
 }
 

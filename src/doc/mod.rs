@@ -2,6 +2,7 @@
 
 pub mod assemble;
 pub mod chunk;
+pub mod copy;
 pub mod markup;
 pub mod model;
 pub mod stream;

@@ -107,6 +107,15 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
                 "list each template once per record; a second notice of the same session goes in its own record file",
             );
         }
+        for (k, copy) in doc.copies.iter().enumerate() {
+            if crate::doc::copy::slug(&copy.form).is_none() {
+                err(
+                    &format!("{here}.copies[{k}].form"),
+                    format!("`{}` is not a form of copy", copy.form),
+                    "write `SAO Y`, `SAO LỤC` or `TRÍCH SAO`",
+                );
+            }
+        }
         for (field, signer) in signers_of(doc) {
             let Some(authority) = &signer.authority else {
                 continue;

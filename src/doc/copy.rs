@@ -1,0 +1,102 @@
+//! Copies (bản sao, NĐ 30 Phụ lục I Phần II, Mẫu 3.1): the copied document reproduced
+//! unchanged, then, right after its last block, a rule across the whole text width, the copy's
+//! own header (the copying body, its number `Số: 07/SY-VP`, `SAO Y` / `SAO LỤC` /
+//! `TRÍCH SAO` where the national title would be, the place and date), and its closing block
+//! (recipients, the copy signer).
+
+use crate::doc::assemble::{para, rule, tail, width_of, AssemblyInput};
+use crate::doc::model::*;
+use crate::model::record::Copy;
+use crate::profile::{Format, Profile};
+
+/// The three forms of a copy and the number abbreviation of each (State; a Party copy is
+/// numbered `BS`).
+pub const FORMS: &[(&str, &str, &str)] = &[
+    ("SAO Y", "SY", "sao-y"),
+    ("SAO LỤC", "SL", "sao-luc"),
+    ("TRÍCH SAO", "TrS", "trich-sao"),
+];
+
+fn form_of(form: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    let upper = form.trim().to_uppercase();
+    FORMS.iter().find(|(name, _, _)| *name == upper)
+}
+
+/// The file name suffix of a copy (`sao-y`), or `None` for a form that is not one of the three.
+pub fn slug(form: &str) -> Option<&'static str> {
+    form_of(form).map(|f| f.2)
+}
+
+/// The copy of `original` (for `TRÍCH SAO`, a document already assembled from the excerpt).
+/// `input` is the original's assembly input: the copy's closing reuses its layout.
+pub fn copy_document(original: &Document, copy: &Copy, input: &AssemblyInput) -> Document {
+    let p = input.format.profile();
+    let (form, abbr, suffix) = form_of(&copy.form).copied().unwrap_or(FORMS[0]);
+    let abbr = match input.format {
+        Format::Party => "BS",
+        Format::State => abbr,
+    };
+    let mut blocks = original.blocks.clone();
+    blocks.push(Block::Rule(Rule {
+        length: original.page.text_width(),
+        thickness_pt: p.rule_thickness_pt,
+        space_before_pt: 12.0,
+        space_after_pt: 0.0,
+    }));
+    blocks.push(copy_header(copy, form, abbr, p, input));
+    let signers = vec![&copy.signer];
+    let closing_input = AssemblyInput {
+        number: copy.number,
+        date: Some(copy.date),
+        signers,
+        recipients: &copy.recipients,
+        entry: None,
+        ..*input
+    };
+    blocks.extend(tail(&closing_input));
+    Document {
+        kind: format!("{}-{suffix}", original.kind),
+        meta_title: format!("{form}: {}", original.meta_title),
+        page: original.page.clone(),
+        blocks,
+    }
+}
+
+fn copy_header(copy: &Copy, form: &str, abbr: &str, p: &Profile, input: &AssemblyInput) -> Block {
+    let issuer = &copy.issuer;
+    let left_w = p.header_left_width;
+    let mut left = Vec::new();
+    if let Some(parent) = &issuer.parent {
+        left.push(Block::Para(para(parent, p.superior, Align::Center)));
+    }
+    left.push(Block::Para(para(&issuer.name, p.issuer, Align::Center)));
+    if let Some(frac) = p.issuer_rule_fraction {
+        let widest = issuer
+            .name
+            .lines()
+            .map(|l| width_of(input.fonts, l, p.issuer))
+            .fold(0.0, f32::max);
+        left.push(rule(widest.min(left_w) * frac, p));
+    }
+    let number = p.number_line(copy.number, abbr, &issuer.code);
+    let mut number_para = para(&number, p.number, Align::Center);
+    number_para.space_before_pt = 6.0;
+    left.push(Block::Para(number_para));
+    let mut right = Vec::new();
+    let title_style = p.national_title.first().map_or(p.type_name, |(_, s)| *s);
+    right.push(Block::Para(para(form, title_style, Align::Center)));
+    let mut date_para = para(
+        &format!("{}, {}", issuer.place, copy.date.written_out()),
+        p.date,
+        Align::Center,
+    );
+    date_para.space_before_pt = 6.0;
+    right.push(Block::Para(date_para));
+    Block::Columns(Columns {
+        left_width: left_w,
+        left,
+        right,
+        align_last: true,
+        space_before_pt: 6.0,
+    })
+}
