@@ -16,6 +16,7 @@ use crate::model::locate::locate;
 use crate::model::Loaded;
 use crate::render::{self, RenderContext};
 use crate::template::requires::{self, Requirement, Unmet};
+use crate::template::front::Dated;
 use crate::template::slots;
 
 /// One rendered file: `<template>.<ext>`.
@@ -109,6 +110,25 @@ fn documents_from(
                 .hint(hint),
             );
             continue;
+        }
+        let session_date = loaded.record.session.date;
+        let date_order_broken = match (entry.date, session_date, front.dated) {
+            (Some(d), Some(s), Dated::AfterSession) => (d < s).then_some((d, s, "on or after")),
+            (Some(d), Some(s), Dated::BeforeSession) => (d > s).then_some((d, s, "on or before")),
+            _ => None,
+        };
+        if let Some((date, session, rule)) = date_order_broken {
+            let (l, c) = place(".date");
+            let relation = if rule == "on or after" { "before the session it reports on" } else { "after the session it prepares" };
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("the document is dated {date}, {relation} ({session})"),
+                )
+                .at(&loaded.source, l, c)
+                .field(format!("{here}.date"))
+                .hint(format!("a `{}` is dated {rule} `session.date`", entry.template)),
+            );
         }
         let entry_json = serde_json::to_value(entry).unwrap_or(Value::Null);
         let replaced = slots::replaced(&entry_json);
