@@ -15,8 +15,8 @@ use crate::env::Env;
 use crate::model::locate::locate;
 use crate::model::Loaded;
 use crate::render::{self, RenderContext};
-use crate::template::requires::{self, Requirement, Unmet};
 use crate::template::front::Dated;
+use crate::template::requires::{self, Requirement, Unmet};
 use crate::template::slots;
 
 /// One rendered file: `<template>.<ext>`.
@@ -119,7 +119,11 @@ fn documents_from(
         };
         if let Some((date, session, rule)) = date_order_broken {
             let (l, c) = place(".date");
-            let relation = if rule == "on or after" { "before the session it reports on" } else { "after the session it prepares" };
+            let relation = if rule == "on or after" {
+                "before the session it reports on"
+            } else {
+                "after the session it prepares"
+            };
             diags.push(
                 Diagnostic::error(
                     file,
@@ -127,7 +131,10 @@ fn documents_from(
                 )
                 .at(&loaded.source, l, c)
                 .field(format!("{here}.date"))
-                .hint(format!("a `{}` is dated {rule} `session.date`", entry.template)),
+                .hint(format!(
+                    "a `{}` is dated {rule} `session.date`",
+                    entry.template
+                )),
             );
         }
         let entry_json = serde_json::to_value(entry).unwrap_or(Value::Null);

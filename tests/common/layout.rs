@@ -26,9 +26,16 @@ pub struct Expect {
     pub label_size: f32,
     pub item_size: f32,
     pub page_number_size: (f32, f32),
+    /// The type name line (ô 5a), `THÔNG BÁO` unless set with [`Expect::kind`].
+    pub type_name: &'static str,
 }
 
 impl Expect {
+    /// The same expectations for another kind of document (`KẾ HOẠCH`, `GIẤY MỜI`, …).
+    pub fn kind(self, type_name: &'static str) -> Expect {
+        Expect { type_name, ..self }
+    }
+
     pub fn party() -> Expect {
         Expect {
             profile: Profile::Party,
@@ -41,6 +48,7 @@ impl Expect {
             label_size: 14.0,
             item_size: 12.0,
             page_number_size: (14.0, 14.0),
+            type_name: "THÔNG BÁO",
         }
     }
     pub fn state() -> Expect {
@@ -55,6 +63,7 @@ impl Expect {
             label_size: 12.0,
             item_size: 11.0,
             page_number_size: (13.0, 14.0),
+            type_name: "THÔNG BÁO",
         }
     }
 }
@@ -421,7 +430,7 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
         || format!("column centres {left_centre:.1} / {right_centre:.1}"),
     );
     // 20–22. Title block.
-    let type_line = find(&l1, |t| t == "THÔNG BÁO");
+    let type_line = find(&l1, |t| t == ex.type_name);
     rep.check(
         20,
         type_line.is_some_and(|t| {
@@ -958,7 +967,7 @@ pub fn check_docx(path: &Path, ex: &Expect, rep: &mut Report) {
         }),
         || format!("date {:?}", date.map(|d| &d.text)),
     );
-    let ty = by_text("THÔNG BÁO");
+    let ty = by_text(ex.type_name);
     rep.check(
         20,
         ty.is_some_and(|t| {
