@@ -4,6 +4,7 @@ pub mod assemble;
 pub mod chunk;
 pub mod markup;
 pub mod model;
+pub mod names;
 pub mod stream;
 
 pub use model::Document;

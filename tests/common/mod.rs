@@ -5,6 +5,7 @@
 
 pub mod docx;
 pub mod layout;
+pub mod pages;
 pub mod pdf;
 pub mod words;
 
