@@ -66,15 +66,9 @@ fn run_checks(record: &Path, ex: Expect) -> Report {
 /// The text lines of a page, via pdftotext, whitespace normalised, empty lines and the page
 /// number left out.
 fn page_lines(pdf: &Path, page: usize) -> Vec<String> {
-    let text = run_tool(
-        std::process::Command::new("pdftotext")
-            .args(["-layout", "-f", &page.to_string(), "-l", &page.to_string()])
-            .arg(pdf)
-            .arg("-"),
-    );
-    text.lines()
-        .map(normalise)
-        .filter(|l| !l.is_empty() && !l.chars().all(|c| c.is_ascii_digit()))
+    page_text_lines(pdf, page)
+        .into_iter()
+        .filter(|l| !l.chars().all(|c| c.is_ascii_digit()))
         .collect()
 }
 
