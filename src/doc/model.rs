@@ -68,8 +68,11 @@ pub struct Paragraph {
     pub runs: Vec<Run>,
     pub align: Align,
     pub size_pt: f32,
-    /// First-line indent.
+    /// First-line indent, added to `left_indent` on the first line (negative: a hanging
+    /// indent).
     pub first_indent: Mm,
+    /// Every line starts this far from the column's left edge and is that much narrower.
+    pub left_indent: Mm,
     pub space_before_pt: f32,
     pub space_after_pt: f32,
     /// Exact distance between baselines.

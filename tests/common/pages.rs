@@ -3,20 +3,14 @@
 
 use std::path::Path;
 
-use super::{libreoffice_pdf, normalise, pdf_pages, run_tool};
+use super::{libreoffice_pdf, page_text_lines, pdf_pages};
 
 /// The text lines of a page, via pdftotext, whitespace normalised, empty lines and the page
 /// number left out.
 pub fn page_lines(pdf: &Path, page: usize) -> Vec<String> {
-    let text = run_tool(
-        std::process::Command::new("pdftotext")
-            .args(["-layout", "-f", &page.to_string(), "-l", &page.to_string()])
-            .arg(pdf)
-            .arg("-"),
-    );
-    text.lines()
-        .map(normalise)
-        .filter(|l| !l.is_empty() && !l.chars().all(|c| c.is_ascii_digit()))
+    page_text_lines(pdf, page)
+        .into_iter()
+        .filter(|l| !l.chars().all(|c| c.is_ascii_digit()))
         .collect()
 }
 

@@ -253,11 +253,16 @@ impl Builder {
             .base(p.size_pt, before, p.space_after_pt, p.line_pitch_pt)
             .align(align)
             .keep_next(p.keep_with_next || place.keep_next);
+        // `w:left`, then the first line's own indent (`firstLine`, or `hanging` when negative).
+        let left = Some(twips(p.left_indent)).filter(|&l| l != 0);
         let indent = twips(p.first_indent);
-        if indent > 0 {
-            out = out.indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None);
-        } else if indent < 0 {
-            out = out.indent(None, Some(SpecialIndentType::Hanging(-indent)), None, None);
+        let special = match indent {
+            i if i > 0 => Some(SpecialIndentType::FirstLine(i)),
+            i if i < 0 => Some(SpecialIndentType::Hanging(-i)),
+            _ => None,
+        };
+        if left.is_some() || special.is_some() {
+            out = out.indent(left, special, None, None);
         }
         for run in &p.runs {
             out = out.add_run(self.text_run(run, p.size_pt));
