@@ -6,6 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::layout::{check_docx, check_pdf, check_same_text, Expect, Report};
+use common::pages::{assert_same_pages_as_libreoffice, first_line};
 use common::words;
 use common::*;
 
@@ -61,31 +62,6 @@ fn run_checks(record: &Path, ex: Expect) -> Report {
         failures.join("\n")
     );
     rep
-}
-
-/// The text lines of a page, via pdftotext, whitespace normalised, empty lines and the page
-/// number left out.
-fn page_lines(pdf: &Path, page: usize) -> Vec<String> {
-    let text = run_tool(
-        std::process::Command::new("pdftotext")
-            .args(["-layout", "-f", &page.to_string(), "-l", &page.to_string()])
-            .arg(pdf)
-            .arg("-"),
-    );
-    text.lines()
-        .map(normalise)
-        .filter(|l| !l.is_empty() && !l.chars().all(|c| c.is_ascii_digit()))
-        .collect()
-}
-
-/// The first text line of a page (without its page number).
-fn first_line(pdf: &Path, page: usize) -> String {
-    page_lines(pdf, page).into_iter().next().unwrap_or_default()
-}
-
-/// The last text line of a page.
-fn last_line(pdf: &Path, page: usize) -> String {
-    page_lines(pdf, page).pop().unwrap_or_default()
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -214,24 +190,6 @@ fn bundle_month(fixture: &str) -> (tempfile::TempDir, PathBuf) {
     );
     let dir = out.path().join("2022-11");
     (out, dir)
-}
-
-/// Our PDF against LibreOffice's rendering of our DOCX: the same number of pages, each
-/// starting and ending with the same line.
-fn assert_same_pages_as_libreoffice(pdf: &Path, docx: &Path) {
-    let lo = tempfile::tempdir().unwrap();
-    let theirs = libreoffice_pdf(docx, lo.path());
-    let (n, m) = (pdf_pages(pdf), pdf_pages(&theirs));
-    assert_eq!(n, m, "{}: PDF {n} pages, LibreOffice {m}", pdf.display());
-    for page in 1..=n {
-        let (a, b) = (first_line(pdf, page), first_line(&theirs, page));
-        assert_eq!(
-            a, b,
-            "page {page} starts differently here and in LibreOffice"
-        );
-        let (a, b) = (last_line(pdf, page), last_line(&theirs, page));
-        assert_eq!(a, b, "page {page} ends differently here and in LibreOffice");
-    }
 }
 
 /// Issue 9, item 1: a closing block taller than a page (140 recipients) starts on a new page

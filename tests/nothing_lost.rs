@@ -352,6 +352,7 @@ fn issue9_table_rows_taller_than_a_page_continue_on_the_next_pages() {
     let cell = |text: String| Paragraph {
         runs: vec![vanthu::doc::model::Run::plain(text)],
         first_indent: 0.0,
+        left_indent: 0.0,
         keep_with_next: false,
         ..body.clone()
     };

@@ -3,6 +3,7 @@
 
 use crate::doc::markup::{self, MarkupBlock};
 use crate::doc::model::*;
+use crate::doc::names;
 use crate::fonts::FontBook;
 use crate::model::record::{Date, DocumentEntry, Issuer, Recipient, Record, Signer};
 use crate::profile::{single_pitch, Format, LineStyle, Profile, SummaryMark};
@@ -96,11 +97,17 @@ pub fn head(input: &AssemblyInput) -> Head {
     let mut blocks = Vec::new();
     let r = input.rendered;
     let meta_title = match r.front.layout {
-        Layout::Official => {
+        Layout::Official | Layout::Minutes => {
             blocks.push(header(input, profile));
             let (title_blocks, title) = title_block(input, profile, page.text_width());
             blocks.extend(title_blocks);
+            blocks.extend(kinh_gui(input, profile, page.text_width()));
             title
+        }
+        Layout::Letter => {
+            blocks.push(header(input, profile));
+            blocks.extend(kinh_gui(input, profile, page.text_width()));
+            letter_summary(input)
         }
         Layout::News => {
             let headline = r
@@ -129,7 +136,9 @@ pub fn tail(input: &AssemblyInput) -> Vec<Block> {
     let r = input.rendered;
     let mut blocks = Vec::new();
     match r.front.layout {
-        Layout::Official => blocks.extend(closing(input, profile)),
+        Layout::Official | Layout::Letter | Layout::Minutes => {
+            blocks.extend(closing(input, profile))
+        }
         Layout::News => {
             let byline = r.byline.as_deref().map(markup::inline_text);
             if let Some(byline) = byline.filter(|b| !b.trim().is_empty()) {
@@ -172,7 +181,7 @@ impl<I> LastBodyBlock<I> {
         LastBodyBlock {
             inner,
             held: None,
-            official: layout == Layout::Official,
+            official: layout.is_official(),
             mark: p.body_end_mark,
         }
     }
@@ -259,6 +268,7 @@ pub(crate) fn para(text: &str, s: LineStyle, align: Align) -> Paragraph {
         align,
         size_pt: s.size,
         first_indent: 0.0,
+        left_indent: 0.0,
         space_before_pt: 0.0,
         space_after_pt: 0.0,
         line_pitch_pt: single_pitch(s.size),
@@ -281,27 +291,78 @@ pub(crate) fn width_of(fonts: &FontBook, text: &str, s: LineStyle) -> Mm {
     fonts.width_mm(text, s.bold, s.italic, s.size)
 }
 
+/// `text` with each typed line wrapped in balanced lines to fit `width` ([`names`]).
+pub(crate) fn wrap(text: &str, width: Mm, s: LineStyle, fonts: &FontBook) -> String {
+    text.split('\n')
+        .map(|line| names::balance(line, width, |t| width_of(fonts, t, s)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The summary of a công văn (the `V/v` line), without its prefix.
+fn letter_summary(input: &AssemblyInput) -> String {
+    input
+        .rendered
+        .summary
+        .as_deref()
+        .map(markup::inline_text)
+        .unwrap_or_default()
+}
+
+/// The header block: the names | the national title in the first row; the number (with the
+/// công văn's V/v line and the marks ô 10a, 10b, 11 under it) | the date in the second row
+/// (State: they start on one line), or in the same row (Party).
 fn header(input: &AssemblyInput, p: &Profile) -> Block {
     let issuer = input.issuer;
     let fonts = input.fonts;
     let left_w = p.header_left_width;
+    let layout = input.rendered.front.layout;
+    let co_issuers = input.entry.map_or(&[][..], |e| e.co_issuers.as_slice());
     let mut left = Vec::new();
-    if let Some(parent) = &issuer.parent {
-        left.push(Block::Para(para(parent, p.superior, Align::Center)));
+    // The superior bodies, each once, joined like the names.
+    let mut parents: Vec<&str> = Vec::new();
+    for parent in std::iter::once(&issuer.parent)
+        .chain(co_issuers.iter().map(|c| &c.parent))
+        .flatten()
+    {
+        if !parents.contains(&parent.as_str()) {
+            parents.push(parent);
+        }
     }
-    left.push(Block::Para(para(&issuer.name, p.issuer, Align::Center)));
+    if !parents.is_empty() {
+        let text = wrap(&parents.join(" - "), left_w, p.superior, fonts);
+        left.push(Block::Para(para(&text, p.superior, Align::Center)));
+    }
+    let name = std::iter::once(issuer.name.as_str())
+        .chain(co_issuers.iter().map(|c| c.name.as_str()))
+        .collect::<Vec<_>>()
+        .join(" - ");
+    let name = wrap(&name, left_w, p.issuer, fonts);
+    left.push(Block::Para(para(&name, p.issuer, Align::Center)));
     if let Some(mark) = p.issuer_mark {
         left.push(Block::Para(para(mark, p.superior, Align::Center)));
     }
     if let Some(frac) = p.issuer_rule_fraction {
-        let w = width_of(fonts, &issuer.name, p.issuer).min(left_w);
+        // The rule follows the widest line of the name.
+        let w = names::widest(&name, |t| width_of(fonts, t, p.issuer)).min(left_w);
         left.push(rule(w * frac, p));
     }
+    let code = std::iter::once(issuer.code.as_str())
+        .chain(co_issuers.iter().map(|c| c.code.as_str()))
+        .collect::<Vec<_>>()
+        .join("-");
     let abbr = input.rendered.front.abbr.as_deref().unwrap_or("");
-    let number = p.number_line(input.number, abbr, &issuer.code);
+    let number = if layout == Layout::Letter {
+        let unit = input.entry.and_then(|e| e.unit.as_deref());
+        p.letter_number_line(input.number, abbr, &code, unit)
+    } else {
+        p.number_line(input.number, abbr, &code)
+    };
     let mut number_para = para(&number, p.number, Align::Center);
+    let dated = layout != Layout::Minutes || p.minutes_date_line;
     let date_line = input
         .date
+        .filter(|_| dated)
         .map(|d| format!("{}, {}", issuer.place, d.written_out()))
         .unwrap_or_default();
     let mut date_para = para(&date_line, p.date, Align::Center);
@@ -320,15 +381,109 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
     } else {
         date_para.space_before_pt = 4.0;
     }
-    left.push(Block::Para(number_para));
-    right.push(Block::Para(date_para));
+    let mut under_number = vec![Block::Para(number_para)];
+    if layout == Layout::Letter {
+        let summary = letter_summary(input);
+        if !summary.is_empty() {
+            let text = format!("{}{summary}", p.letter_summary_prefix);
+            let text = wrap(&text, left_w, p.letter_summary, fonts);
+            let mut v = para(&text, p.letter_summary, Align::Center);
+            v.space_before_pt = 6.0;
+            under_number.push(Block::Para(v));
+        }
+    }
+    under_number.extend(marks(input, p));
+    let date_cell = if dated && !date_line.is_empty() {
+        vec![Block::Para(date_para)]
+    } else {
+        Vec::new()
+    };
+    let rows = if p.number_and_date_same_row {
+        // The number and the date start on the same line: a row of their own.
+        vec![vec![left, right], vec![under_number, date_cell]]
+    } else {
+        left.extend(under_number);
+        right.extend(date_cell);
+        vec![vec![left, right]]
+    };
     Block::Columns(Columns {
-        left_width: left_w,
-        left,
-        right,
-        align_last: p.number_and_date_same_row,
+        widths: vec![left_w, page_setup(p).text_width() - left_w],
+        rows,
         space_before_pt: 0.0,
     })
+}
+
+/// The marks under the number: secrecy (ô 10a), urgency (ô 10b), circulation (ô 11).
+pub(crate) fn marks(input: &AssemblyInput, p: &Profile) -> Vec<Block> {
+    let Some(entry) = input.entry else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for text in [&entry.secrecy, &entry.urgency, &entry.circulation]
+        .into_iter()
+        .flatten()
+    {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let mut m = para(text, p.mark, Align::Center);
+        m.space_before_pt = 6.0;
+        out.push(Block::Para(m));
+    }
+    out
+}
+
+/// Kính gửi (ô 9a) from the entry's `to`: one recipient on one line, `Kính gửi: X`, centred;
+/// several as `Kính gửi:` then `- item` lines aligned under the colon, the block centred on
+/// its widest line.
+fn kinh_gui(input: &AssemblyInput, p: &Profile, text_width: Mm) -> Vec<Block> {
+    let Some(to) = input.entry.and_then(|e| e.to.as_deref()) else {
+        return Vec::new();
+    };
+    let items: Vec<&str> = to
+        .iter()
+        .map(|t| t.as_str().trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let label = "Kính gửi:";
+    let mut out = Vec::new();
+    let first_space = 12.0;
+    match items.as_slice() {
+        [] => {}
+        [one] => {
+            let mut k = para(&format!("{label} {one}"), p.to, Align::Center);
+            k.space_before_pt = first_space;
+            k.keep_with_next = true;
+            out.push(Block::Para(k));
+        }
+        many => {
+            let fonts = input.fonts;
+            let label_w = width_of(fonts, &format!("{label} "), p.to);
+            let widest = many
+                .iter()
+                .map(|i| width_of(fonts, &format!("- {i}"), p.to))
+                .fold(0.0, f32::max);
+            let start = ((text_width - label_w - widest) / 2.0).max(0.0);
+            let mut k = para(label, p.to, Align::Left);
+            k.first_indent = start;
+            k.space_before_pt = first_space;
+            k.keep_with_next = true;
+            out.push(Block::Para(k));
+            for item in many {
+                let mut i = para(&format!("- {item}"), p.to, Align::Left);
+                indent(&mut i, start + label_w, 0.0);
+                i.keep_with_next = true;
+                out.push(Block::Para(i));
+            }
+        }
+    }
+    out
+}
+
+/// Sets a paragraph's left indent and first-line indent (relative to the left indent).
+fn indent(para: &mut Paragraph, left: Mm, first: Mm) {
+    para.first_indent = left + first;
 }
 
 fn title_block(input: &AssemblyInput, p: &Profile, text_width: Mm) -> (Vec<Block>, String) {
@@ -415,6 +570,7 @@ fn body(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Bloc
             },
             size_pt: p.body_size,
             first_indent: if centred { 0.0 } else { p.body_indent },
+            left_indent: 0.0,
             space_before_pt: p.body_space_before,
             space_after_pt: 0.0,
             line_pitch_pt: p.body_line_pitch,
@@ -450,6 +606,7 @@ fn table(
             align,
             size_pt: size,
             first_indent: 0.0,
+            left_indent: 0.0,
             space_before_pt: 2.0,
             space_after_pt: 2.0,
             line_pitch_pt: single_pitch(size),
@@ -521,8 +678,81 @@ fn table(
     }
 }
 
+/// One signature column: the authority lines, the position, the signature space, the other
+/// title (ô 7b) and the name, all centred on one axis.
+fn signature(signer: &Signer, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Block> {
+    let mut out = Vec::new();
+    if let Some(a) = signer.authority.as_deref().filter(|a| !a.trim().is_empty()) {
+        let text = wrap(a, width, p.authority, fonts);
+        out.push(Block::Para(para(&text, p.authority, Align::Center)));
+    }
+    if let Some(pos) = signer.position.as_deref().filter(|a| !a.trim().is_empty()) {
+        let text = wrap(pos, width, p.position, fonts);
+        out.push(Block::Para(para(&text, p.position, Align::Center)));
+    }
+    let space = p.signature_space / crate::fonts::MM_PER_PT;
+    let mut name = para(&signer.name, p.signer_name, Align::Center);
+    match signer
+        .other_title
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+    {
+        Some(t) => {
+            let text = wrap(t, width, p.other_title, fonts);
+            let mut o = para(&text, p.other_title, Align::Center);
+            o.space_before_pt = space;
+            out.push(Block::Para(o));
+        }
+        None => name.space_before_pt = space,
+    }
+    out.push(Block::Para(name));
+    out
+}
+
+/// Side-by-side signatures: the space before each signature's last two-or-one lines (the other
+/// title, the name) grows so that the names share a baseline.
+fn align_names(sigs: &mut [Vec<Block>]) {
+    let above = |sig: &[Block]| -> f32 {
+        sig.iter()
+            .map(|b| match b {
+                Block::Para(q) => {
+                    q.space_before_pt
+                        + q.line_pitch_pt * (q.text().matches('\n').count() + 1) as f32
+                }
+                _ => 0.0,
+            })
+            .sum::<f32>()
+    };
+    // The paragraph that carries the signature space: the one with the largest space before.
+    let heights: Vec<f32> = sigs.iter().map(|s| above(s)).collect();
+    let top = heights.iter().copied().fold(0.0, f32::max);
+    for (sig, h) in sigs.iter_mut().zip(heights) {
+        let spaced = sig.iter_mut().filter_map(|b| match b {
+            Block::Para(q) => Some(q),
+            _ => None,
+        });
+        if let Some(q) = spaced.max_by(|a, b| a.space_before_pt.total_cmp(&b.space_before_pt)) {
+            q.space_before_pt += top - h;
+        }
+    }
+}
+
+/// The closing block. One signer: Nơi nhận on the left, the signature on the right. Two or
+/// more: the signatures side by side (two at the usual 70 | 95 mm, so the right one sits
+/// where a single signer does; more in equal columns), then Nơi nhận in a row of its own on
+/// the left.
 fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
-    let signer = *input.signers.last()?;
+    if input.signers.is_empty() {
+        return None;
+    }
+    let fonts = input.fonts;
+    let text_width = page_setup(p).text_width();
+    let n = input.signers.len();
+    let widths = if n <= 2 {
+        vec![p.closing_left_width, text_width - p.closing_left_width]
+    } else {
+        vec![text_width / n as f32; n]
+    };
     let mut left = Vec::new();
     let auth_pitch = single_pitch(p.authority.size);
     if !input.recipients.is_empty() {
@@ -531,29 +761,52 @@ fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
         label.line_pitch_pt = auth_pitch;
         left.push(Block::Para(label));
     }
+    let plus_w = width_of(fonts, "+ ", p.recipients_item);
     for (depth, item) in Recipient::lines(input.recipients) {
-        let mark = if depth == 0 { "-" } else { "+" };
-        left.push(Block::Para(para(
-            &format!("{mark} {item}"),
-            p.recipients_item,
-            Align::Left,
-        )));
+        if depth == 0 {
+            left.push(Block::Para(para(
+                &format!("- {item}"),
+                p.recipients_item,
+                Align::Left,
+            )));
+        } else {
+            // `+ item` at the nested indent, continuation lines under the item's text.
+            let mut q = para(&format!("+ {item}"), p.recipients_item, Align::Left);
+            indent(&mut q, p.nested_recipient_indent + plus_w, -plus_w);
+            left.push(Block::Para(q));
+        }
     }
-    let mut right = Vec::new();
-    if let Some(a) = &signer.authority {
-        right.push(Block::Para(para(a, p.authority, Align::Center)));
+    if let Some(d) = input
+        .entry
+        .and_then(|e| e.drafter.as_deref())
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        left.push(Block::Para(para(d, p.drafter, Align::Left)));
     }
-    if let Some(pos) = &signer.position {
-        right.push(Block::Para(para(pos, p.position, Align::Center)));
-    }
-    let mut name = para(&signer.name, p.signer_name, Align::Center);
-    name.space_before_pt = p.signature_space / crate::fonts::MM_PER_PT;
-    right.push(Block::Para(name));
+    let rows = if n == 1 {
+        let sig = signature(input.signers[0], p, fonts, widths[1]);
+        vec![vec![left, sig]]
+    } else {
+        let mut sigs: Vec<Vec<Block>> = input
+            .signers
+            .iter()
+            .zip(&widths)
+            .map(|(s, w)| signature(s, p, fonts, *w))
+            .collect();
+        align_names(&mut sigs);
+        let mut rows = vec![sigs];
+        if !left.is_empty() {
+            if let Some(Block::Para(first)) = left.first_mut() {
+                first.space_before_pt = 12.0;
+            }
+            rows.push(vec![left]);
+        }
+        rows
+    };
     Some(Block::Columns(Columns {
-        left_width: p.closing_left_width,
-        left,
-        right,
-        align_last: false,
+        widths,
+        rows,
         space_before_pt: 12.0,
     }))
 }

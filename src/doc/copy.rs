@@ -4,10 +4,11 @@
 //! `TRÍCH SAO` where the national title would be, the place and date), and its closing block
 //! (recipients, the copy signer).
 
-use crate::doc::assemble::{para, rule, tail, width_of, AssemblyInput};
+use crate::doc::assemble::{page_setup, para, rule, tail, width_of, wrap, AssemblyInput};
+use crate::doc::names;
 use crate::doc::model::*;
 use crate::model::record::Copy;
-use crate::profile::{Format, Profile};
+use crate::profile::{single_pitch, Format, Profile};
 
 /// The three forms of a copy and the number abbreviation of each (State; a Party copy is
 /// numbered `BS`).
@@ -64,39 +65,39 @@ pub fn copy_document(original: &Document, copy: &Copy, input: &AssemblyInput) ->
 
 fn copy_header(copy: &Copy, form: &str, abbr: &str, p: &Profile, input: &AssemblyInput) -> Block {
     let issuer = &copy.issuer;
+    let fonts = input.fonts;
     let left_w = p.header_left_width;
     let mut left = Vec::new();
     if let Some(parent) = &issuer.parent {
-        left.push(Block::Para(para(parent, p.superior, Align::Center)));
+        let text = wrap(parent, left_w, p.superior, fonts);
+        left.push(Block::Para(para(&text, p.superior, Align::Center)));
     }
-    left.push(Block::Para(para(&issuer.name, p.issuer, Align::Center)));
+    let name = wrap(&issuer.name, left_w, p.issuer, fonts);
+    left.push(Block::Para(para(&name, p.issuer, Align::Center)));
     if let Some(frac) = p.issuer_rule_fraction {
-        let widest = issuer
-            .name
-            .lines()
-            .map(|l| width_of(input.fonts, l, p.issuer))
-            .fold(0.0, f32::max);
-        left.push(rule(widest.min(left_w) * frac, p));
+        let w = names::widest(&name, |t| width_of(fonts, t, p.issuer)).min(left_w);
+        left.push(rule(w * frac, p));
     }
     let number = p.number_line(copy.number, abbr, &issuer.code);
     let mut number_para = para(&number, p.number, Align::Center);
-    number_para.space_before_pt = 6.0;
-    left.push(Block::Para(number_para));
-    let mut right = Vec::new();
+    // The copy's form stands where the national title would be.
     let title_style = p.national_title.first().map_or(p.type_name, |(_, s)| *s);
-    right.push(Block::Para(para(form, title_style, Align::Center)));
+    let right = vec![Block::Para(para(form, title_style, Align::Center))];
     let mut date_para = para(
         &format!("{}, {}", issuer.place, copy.date.written_out()),
         p.date,
         Align::Center,
     );
+    number_para.space_before_pt = 6.0;
     date_para.space_before_pt = 6.0;
-    right.push(Block::Para(date_para));
+    number_para.line_pitch_pt = single_pitch(p.date.size);
+    let rows = vec![
+        vec![left, right],
+        vec![vec![Block::Para(number_para)], vec![Block::Para(date_para)]],
+    ];
     Block::Columns(Columns {
-        left_width: left_w,
-        left,
-        right,
-        align_last: true,
+        widths: vec![left_w, page_setup(p).text_width() - left_w],
+        rows,
         space_before_pt: 6.0,
     })
 }

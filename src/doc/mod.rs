@@ -5,6 +5,7 @@ pub mod chunk;
 pub mod copy;
 pub mod markup;
 pub mod model;
+pub mod names;
 pub mod stream;
 
 pub use model::Document;

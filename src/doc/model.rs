@@ -49,7 +49,7 @@ impl PageSetup {
 pub enum Block {
     Para(Paragraph),
     Rule(Rule),
-    /// Two side-by-side columns (header block, closing block). Never split across pages.
+    /// Side-by-side columns (header block, closing block). Never split across pages.
     Columns(Columns),
     /// A ruled table; it may break between rows, repeating its header row.
     Table(Table),
@@ -68,8 +68,11 @@ pub struct Paragraph {
     pub runs: Vec<Run>,
     pub align: Align,
     pub size_pt: f32,
-    /// First-line indent.
+    /// First-line indent, added to `left_indent` on the first line (negative: a hanging
+    /// indent).
     pub first_indent: Mm,
+    /// Every line starts this far from the column's left edge and is that much narrower.
+    pub left_indent: Mm,
     pub space_before_pt: f32,
     pub space_after_pt: f32,
     /// Exact distance between baselines.
@@ -105,32 +108,31 @@ pub struct Rule {
     pub space_after_pt: f32,
 }
 
+/// A borderless grid of side-by-side cells (header block, closing block), built row by row
+/// by assembly: the header's names | titles row and its number | date row (which then share
+/// a first line), the closing block's signatures and, with two or more signers, a row with
+/// `Nơi nhận` on the left. Never split across pages while it fits on one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Columns {
-    /// Width of the left column; the right column takes the rest of the text width.
-    pub left_width: Mm,
-    pub left: Vec<Block>,
-    pub right: Vec<Block>,
-    /// When set, the last block of each column starts on the same line (State header:
-    /// `Số:` and the date share a baseline).
-    pub align_last: bool,
+    /// Column widths, left to right; they add up to the text width.
+    pub widths: Vec<Mm>,
+    /// Rows of cells, each cell a stack of paragraphs and rules; a row may have fewer cells
+    /// than there are columns (the rest are empty).
+    pub rows: Vec<Vec<Vec<Block>>>,
     pub space_before_pt: f32,
 }
 
 impl Columns {
-    /// The block as rows of (left, right) cells, as every renderer lays it out: one row, or
-    /// with `align_last` the last block of each column in a row of its own below the rest.
-    pub fn rows(&self) -> Vec<(&[Block], &[Block])> {
-        if !self.align_last {
-            return vec![(&self.left, &self.right)];
-        }
-        let (l_head, l_last) = self.left.split_at(self.left.len().saturating_sub(1));
-        let (r_head, r_last) = self.right.split_at(self.right.len().saturating_sub(1));
-        if l_head.is_empty() && r_head.is_empty() {
-            vec![(l_last, r_last)]
-        } else {
-            vec![(l_head, r_head), (l_last, r_last)]
-        }
+    /// The rows as every renderer lays them out: each row with one cell per column.
+    pub fn grid(&self) -> Vec<Vec<&[Block]>> {
+        self.rows
+            .iter()
+            .map(|row| {
+                (0..self.widths.len())
+                    .map(|i| row.get(i).map_or(&[][..], Vec::as_slice))
+                    .collect()
+            })
+            .collect()
     }
 }
 
@@ -155,7 +157,7 @@ impl Paragraph {
 
 impl Document {
     /// The text of the document in reading order, one entry per paragraph (a two-column
-    /// block row by row, each row left then right): what a text extractor should find (used by
+    /// block row by row, each row left to right): what a text extractor should find (used by
     /// tests and by `check`).
     pub fn paragraphs(&self) -> Vec<&Paragraph> {
         fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Paragraph>) {
@@ -164,9 +166,10 @@ impl Document {
                     Block::Para(p) => out.push(p),
                     Block::Rule(_) => {}
                     Block::Columns(c) => {
-                        for (left, right) in c.rows() {
-                            walk(left, out);
-                            walk(right, out);
+                        for row in c.grid() {
+                            for cell in row {
+                                walk(cell, out);
+                            }
                         }
                     }
                     Block::Table(t) => {

@@ -108,6 +108,29 @@ pub struct Profile {
     pub signature_space: Mm,
     /// Allowed prefixes of the authority line.
     pub authority_prefixes: &'static [&'static str],
+    /// The signer's other title (ô 7b), between the signature space and the name. NĐ 30
+    /// gives no style: the name's, as typed (UNVERIFIED).
+    pub other_title: LineStyle,
+    /// Nested recipients (`+ item`): left indent of the `+`.
+    pub nested_recipient_indent: Mm,
+    /// The drafter and number of copies (ô 12), under the last recipient.
+    pub drafter: LineStyle,
+    /// Kính gửi (ô 9a).
+    pub to: LineStyle,
+    /// Công văn (Mẫu 1.5): the summary under the number, after this prefix (Party's prefix is
+    /// UNVERIFIED), 6 pt below it.
+    pub letter_summary_prefix: &'static str,
+    pub letter_summary: LineStyle,
+    /// Whether a công văn number carries a type abbreviation (Party `Số 12-CV/HU`; State
+    /// `Số: 12/UBND-VX` has none).
+    pub letter_number_has_abbr: bool,
+    /// Whether the minutes (Mẫu 1.9) have the place and date line (State: no; Party:
+    /// UNVERIFIED, kept).
+    pub minutes_date_line: bool,
+    /// The boxed marks (ô 10a, 10b, 11): caps bold.
+    pub mark: LineStyle,
+    /// The issuer's address at the foot of page 1 (ô 13).
+    pub address: LineStyle,
 }
 
 impl Profile {
@@ -119,6 +142,27 @@ impl Profile {
         match self.name {
             "party" => format!("Số {n}-{type_abbr}/{issuer_code}"),
             _ => format!("Số: {n}/{type_abbr}-{issuer_code}"),
+        }
+    }
+}
+
+impl Profile {
+    /// The number of a công văn: `Số: 12/UBND-VX` (State, the drafting unit after the body's
+    /// code) or `Số 12-CV/HU` (Party).
+    pub fn letter_number_line(
+        &self,
+        number: Option<u32>,
+        type_abbr: &str,
+        issuer_code: &str,
+        unit: Option<&str>,
+    ) -> String {
+        if self.letter_number_has_abbr {
+            return self.number_line(number, type_abbr, issuer_code);
+        }
+        let n = number.map_or_else(|| "\u{a0}".repeat(8), |n| format!("{n:02}"));
+        match unit.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(unit) => format!("Số: {n}/{issuer_code}-{unit}"),
+            None => format!("Số: {n}/{issuer_code}"),
         }
     }
 }

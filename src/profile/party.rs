@@ -49,4 +49,15 @@ pub static PARTY: Profile = Profile {
     signer_name: B14,
     signature_space: 25.0,
     authority_prefixes: &["T/M ", "K/T ", "T/L "],
+    other_title: style(14.0, true, false, false),
+    nested_recipient_indent: 5.0,
+    drafter: style(11.0, false, false, false),
+    to: style(14.0, false, false, false),
+    // UNVERIFIED: the prefix and the italic are [S] only.
+    letter_summary_prefix: "V/v ",
+    letter_summary: style(12.0, false, true, false),
+    letter_number_has_abbr: true,
+    minutes_date_line: true,
+    mark: style(14.0, true, false, false),
+    address: style(11.0, false, false, false),
 };

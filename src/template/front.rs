@@ -9,7 +9,8 @@
 //! requires: number, date, signer, recipients
 //! ---
 //! ```
-//! `layout`, `type`, `abbr` and `requires` are plain text; `summary`, `headline` and `byline`
+//! `layout` (`official`, `letter`, `minutes` or `news`), `type`, `abbr` and `requires` are
+//! plain text; `summary`, `headline` and `byline`
 //! are Handlebars and may use record values.
 
 use crate::error::{Error, Result};
@@ -20,6 +21,19 @@ pub enum Layout {
     Official,
     /// A news report: headline, body, byline.
     News,
+    /// A công văn (NĐ 30 Mẫu 1.5): the summary as `V/v …` under the number, no title block,
+    /// the number without a type abbreviation (State).
+    Letter,
+    /// Minutes (Mẫu 1.9): no place and date line in the State header; two or more signers,
+    /// `Nơi nhận` below the left one.
+    Minutes,
+}
+
+impl Layout {
+    /// Header, body and closing block: every layout but the news report.
+    pub fn is_official(self) -> bool {
+        self != Layout::News
+    }
 }
 
 /// When a document may be dated, against its session's date (`dated:`).
@@ -99,9 +113,12 @@ pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
                 fm.layout = match value.as_str() {
                     "official" => Layout::Official,
                     "news" => Layout::News,
+                    "letter" => Layout::Letter,
+                    "minutes" => Layout::Minutes,
                     other => {
                         return Err(bad(format!(
-                            "line {line_no}: layout `{other}` is not `official` or `news`"
+                            "line {line_no}: layout `{other}` is not `official`, `letter`, \
+                             `minutes` or `news`"
                         )))
                     }
                 }
@@ -148,7 +165,8 @@ pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
         return Err(bad("the front matter is not closed with `---`".into()));
     }
     fm.body_line = line_no + 1;
-    if fm.layout == Layout::Official && (fm.type_name.is_none() || fm.abbr.is_none()) {
+    let titled = matches!(fm.layout, Layout::Official | Layout::Minutes);
+    if titled && (fm.type_name.is_none() || fm.abbr.is_none()) {
         return Err(bad("an official template declares `type` and `abbr`".into()));
     }
     let body: Vec<&str> = lines.collect();

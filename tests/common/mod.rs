@@ -5,6 +5,7 @@
 
 pub mod docx;
 pub mod layout;
+pub mod pages;
 pub mod pdf;
 pub mod words;
 
@@ -75,6 +76,22 @@ pub fn run_tool(cmd: &mut Command) -> String {
 
 pub fn pdftotext_layout(pdf: &Path) -> String {
     run_tool(Command::new("pdftotext").arg("-layout").arg(pdf).arg("-"))
+}
+
+/// The text lines of one page (from 1) via `pdftotext -layout`, whitespace normalised, empty
+/// lines left out.
+pub fn page_text_lines(pdf: &Path, page: usize) -> Vec<String> {
+    let page = page.to_string();
+    let text = run_tool(
+        Command::new("pdftotext")
+            .args(["-layout", "-f", &page, "-l", &page])
+            .arg(pdf)
+            .arg("-"),
+    );
+    text.lines()
+        .map(normalise)
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 pub fn pdf_pages(pdf: &Path) -> usize {

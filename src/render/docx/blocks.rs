@@ -253,11 +253,16 @@ impl Builder {
             .base(p.size_pt, before, p.space_after_pt, p.line_pitch_pt)
             .align(align)
             .keep_next(p.keep_with_next || place.keep_next);
+        // `w:left`, then the first line's own indent (`firstLine`, or `hanging` when negative).
+        let left = Some(twips(p.left_indent)).filter(|&l| l != 0);
         let indent = twips(p.first_indent);
-        if indent > 0 {
-            out = out.indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None);
-        } else if indent < 0 {
-            out = out.indent(None, Some(SpecialIndentType::Hanging(-indent)), None, None);
+        let special = match indent {
+            i if i > 0 => Some(SpecialIndentType::FirstLine(i)),
+            i if i < 0 => Some(SpecialIndentType::Hanging(-i)),
+            _ => None,
+        };
+        if left.is_some() || special.is_some() {
+            out = out.indent(left, special, None, None);
         }
         for run in &p.runs {
             out = out.add_run(self.text_run(run, p.size_pt));
@@ -330,32 +335,40 @@ impl Builder {
     }
 
     fn columns(&mut self, c: &Columns, text_width: i32) -> Result<Table> {
-        let left_w = twips(c.left_width);
-        let right_w = text_width - left_w;
-        if left_w <= 0 || right_w <= 0 {
+        // Column edges in twips, rounded once each, the last at the text width: the cells add
+        // up to the text width exactly.
+        let n = c.widths.len();
+        let mut edges = Vec::with_capacity(n + 1);
+        let mut x: Mm = 0.0;
+        edges.push(0);
+        for (i, w) in c.widths.iter().enumerate() {
+            x += w;
+            edges.push(if i + 1 == n { text_width } else { twips(x) });
+        }
+        let widths: Vec<i32> = edges.windows(2).map(|e| e[1] - e[0]).collect();
+        if widths.is_empty() || widths.iter().any(|w| *w <= 0) {
             return Err(Error::Docx(format!(
-                "left column width {} mm does not fit the text width",
-                c.left_width
+                "column widths {:?} mm do not fit the text width",
+                c.widths
             )));
         }
-        // With `align_last`, the last block of each column gets a row of its own, so the two
-        // start on the same line.
-        let rows = c.rows();
+        let rows = c.grid();
         let mut out = Vec::with_capacity(rows.len());
-        for (i, &(left, right)) in rows.iter().enumerate() {
+        for (i, cells) in rows.iter().enumerate() {
             // Every row but the last is kept with the next, so the table stays on one page.
             let place = Place {
                 extra_before_pt: if i == 0 { c.space_before_pt } else { 0.0 },
                 keep_next: i + 1 < rows.len(),
             };
-            let cells = vec![
-                self.cell(left, left_w, place)?,
-                self.cell(right, right_w, place)?,
-            ];
+            let cells = cells
+                .iter()
+                .zip(&widths)
+                .map(|(blocks, w)| self.cell(blocks, *w, place))
+                .collect::<Result<Vec<_>>>()?;
             out.push(TableRow::new(cells).cant_split());
         }
         Ok(Table::without_borders(out)
-            .set_grid(vec![left_w as usize, right_w as usize])
+            .set_grid(widths.iter().map(|w| *w as usize).collect())
             .width(text_width as usize, WidthType::Dxa)
             .layout(TableLayoutType::Fixed)
             .margins(TableCellMargins::new().margin(0, 0, 0, 0))

@@ -28,6 +28,7 @@ fn para(text: &str, align: Align, size_pt: f32, bold: bool) -> Block {
         align,
         size_pt,
         first_indent: 0.0,
+        left_indent: 0.0,
         space_before_pt: 0.0,
         space_after_pt: 0.0,
         line_pitch_pt: size_pt * 1.2,
@@ -49,6 +50,7 @@ fn body(text: &str) -> Block {
         align: Align::Justify,
         size_pt: 14.0,
         first_indent: 10.0,
+        left_indent: 0.0,
         space_before_pt: 6.0,
         space_after_pt: 0.0,
         line_pitch_pt: 18.0,
@@ -68,38 +70,44 @@ fn rule(length: f32) -> Block {
 /// A header block with a rule, a title, two body paragraphs and a closing block.
 fn sample() -> Document {
     let header = Columns {
-        left_width: 70.0,
-        left: vec![
-            para("ĐẢNG ỦY XÃ AN BÌNH", Align::Center, 14.0, true),
-            rule(30.0),
-            para("Số: 12-TB/ĐU", Align::Center, 14.0, false),
+        widths: vec![70.0, 95.0],
+        rows: vec![
+            vec![
+                vec![
+                    para("ĐẢNG ỦY XÃ AN BÌNH", Align::Center, 14.0, true),
+                    rule(30.0),
+                ],
+                vec![
+                    para("ĐẢNG CỘNG SẢN VIỆT NAM", Align::Center, 15.0, true),
+                    rule(60.0),
+                ],
+            ],
+            vec![
+                vec![para("Số: 12-TB/ĐU", Align::Center, 14.0, false)],
+                vec![para(
+                    "An Bình, ngày 5 tháng 3 năm 2025",
+                    Align::Center,
+                    14.0,
+                    false,
+                )],
+            ],
         ],
-        right: vec![
-            para("ĐẢNG CỘNG SẢN VIỆT NAM", Align::Center, 15.0, true),
-            rule(60.0),
-            para(
-                "An Bình, ngày 5 tháng 3 năm 2025",
-                Align::Center,
-                14.0,
-                false,
-            ),
-        ],
-        align_last: true,
         space_before_pt: 0.0,
     };
     let closing = Columns {
-        left_width: 80.0,
-        left: vec![para(
-            "Nơi nhận:\n- Như trên;\n- Lưu\tVT.",
-            Align::Left,
-            12.0,
-            false,
-        )],
-        right: vec![
-            para("T/M ĐẢNG ỦY", Align::Center, 14.0, true),
-            para("Nguyễn Văn An", Align::Center, 14.0, true),
-        ],
-        align_last: false,
+        widths: vec![80.0, 85.0],
+        rows: vec![vec![
+            vec![para(
+                "Nơi nhận:\n- Như trên;\n- Lưu\tVT.",
+                Align::Left,
+                12.0,
+                false,
+            )],
+            vec![
+                para("T/M ĐẢNG ỦY", Align::Center, 14.0, true),
+                para("Nguyễn Văn An", Align::Center, 14.0, true),
+            ],
+        ]],
         space_before_pt: 12.0,
     };
     let mut title = para("THÔNG BÁO & KẾT LUẬN", Align::Center, 15.0, true);
@@ -233,7 +241,7 @@ fn rules_and_columns() {
     assert!(xml.contains(r#"<w:tblInd w:w="0" w:type="dxa" />"#));
     assert!(xml.contains("<w:cantSplit />"));
     assert_eq!(xml.matches("<w:tbl>").count(), 2);
-    // align_last: the header has two rows, the closing block one.
+    // The header has two rows, the closing block one.
     assert_eq!(xml.matches("<w:tr>").count(), 3);
     // Rule of 30 mm in a 70 mm cell: indents (3969 - 1701) / 2 = 1134.
     assert!(
@@ -268,7 +276,7 @@ fn package_is_deflated_fixed_and_reproducible() {
     let mut bad = sample();
     let nested = bad.blocks.clone();
     if let Some(Block::Columns(c)) = bad.blocks.last_mut() {
-        c.right.push(nested[0].clone());
+        c.rows[0][1].push(nested[0].clone());
     }
     let fonts = FontBook::builtin();
     let ctx = RenderContext {
@@ -589,7 +597,7 @@ fn a_stream_error_is_the_render_error() {
     );
     // A bad block from a stream fails the same way.
     let nested = Block::Columns(Columns {
-        left: vec![sample().blocks[0].clone()],
+        rows: vec![vec![vec![sample().blocks[0].clone()]]],
         ..match sample().blocks[0].clone() {
             Block::Columns(c) => c,
             _ => unreachable!("the sample starts with columns"),

@@ -1,13 +1,12 @@
-//! The two-column block (header, closing): one row of two cells, or two rows with
-//! `align_last` (the last block of each column starts on a shared row), exactly the table the
-//! DOCX writes. The block is kept on one page while it fits on one; a block taller than a
+//! The borderless grid (header, closing): rows of N cells at cumulative x offsets, exactly
+//! the table the DOCX writes. The block is kept on one page while it fits on one; a block taller than a
 //! page starts on a new page and flows on (see [`row`](super::row)), so a closing block with
 //! a hundred recipients carries `Nơi nhận` over to the next pages instead of losing them.
 
 use genpdfi::error::Error as GenError;
 use genpdfi::{RenderResult, Size};
 
-use crate::doc::model::{Block, Columns, Mm};
+use crate::doc::model::{Columns, Mm};
 use crate::fonts::FontBook;
 use crate::render::pdf::canvas::{Canvas, Frame};
 use crate::render::pdf::elements::{pt, EPS};
@@ -22,21 +21,32 @@ pub struct ColumnsElement {
 }
 
 impl ColumnsElement {
+    /// The grid `c` in a text block `text_width` wide: the last column takes the rest of the
+    /// text width, as the DOCX has it (its edges on the twip grid).
     pub fn new(c: &Columns, text_width: Mm, fonts: &FontBook, page_height: Mm) -> ColumnsElement {
-        let right_width = (text_width - c.left_width).max(1.0);
-        let row = |left: &[Block], right: &[Block]| {
-            Row::new(vec![
-                Cell::new(left.to_vec(), 0.0, c.left_width, fonts, page_height),
-                Cell::new(
-                    right.to_vec(),
-                    c.left_width,
-                    right_width,
-                    fonts,
-                    page_height,
-                ),
-            ])
-        };
-        let rows = c.rows().into_iter().map(|(l, r)| row(l, r)).collect();
+        let n = c.widths.len();
+        let mut cols = Vec::with_capacity(n);
+        let mut x = 0.0;
+        for (i, w) in c.widths.iter().enumerate() {
+            let w = if i + 1 == n { text_width - x } else { *w };
+            cols.push((x, w.max(1.0)));
+            x += w;
+        }
+        let rows = c
+            .grid()
+            .into_iter()
+            .map(|cells| {
+                Row::new(
+                    cells
+                        .into_iter()
+                        .zip(&cols)
+                        .map(|(blocks, &(x, w))| {
+                            Cell::new(blocks.to_vec(), x, w, fonts, page_height)
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
         ColumnsElement {
             rows,
             space_before: pt(c.space_before_pt),

@@ -1,6 +1,7 @@
 //! Line breaking for the PDF renderer: words measured with the document's fonts, greedy
-//! breaking (as Word and LibreOffice do), and tokens wider than the line broken across lines
-//! so nothing is ever dropped.
+//! breaking (as Word and LibreOffice do), forced breaks at a `\n` in the text (the DOCX's
+//! `<w:br/>`), left and first-line indents, and tokens wider than the line broken across
+//! lines so nothing is ever dropped.
 
 use crate::doc::model::{Align, Mm, Paragraph};
 use crate::fonts::FontBook;
@@ -21,6 +22,9 @@ pub struct Word {
     pub width: Mm,
     /// Width of the space that followed the word in the text (0 at the end).
     pub space: Mm,
+    /// A forced line break (`\n`) follows the word: the line ends here. A word without
+    /// pieces is an empty line (`\n` right after another, or at the start).
+    pub break_after: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +35,10 @@ pub struct Line {
     /// Width available to this line.
     pub avail: Mm,
     pub last: bool,
+    /// The line ends at a forced break. It is not stretched, as LibreOffice lays out such a
+    /// line of the DOCX (measured: it ends where its words end; Word stretches it unless the
+    /// document sets `doNotExpandShiftReturn`).
+    pub forced: bool,
 }
 
 impl Line {
@@ -49,7 +57,7 @@ impl Line {
         let natural = self.natural_width();
         let gaps = self.words.len().saturating_sub(1);
         let extra = match align {
-            Align::Justify if !self.last && gaps > 0 && natural < self.avail => {
+            Align::Justify if !self.last && !self.forced && gaps > 0 && natural < self.avail => {
                 (self.avail - natural) / gaps as f32
             }
             _ => 0.0,
@@ -98,6 +106,22 @@ pub fn words(p: &Paragraph, fonts: &FontBook) -> Vec<Word> {
             });
         };
         for c in run.text.chars() {
+            if c == '\n' {
+                flush_piece(&mut cur, &mut buf);
+                match out.last_mut() {
+                    // `a \nb`: the word before the space ends the line.
+                    Some(prev) if cur.pieces.is_empty() && !prev.break_after => {
+                        prev.break_after = true;
+                        prev.space = 0.0;
+                    }
+                    // A word, or an empty line (`\n\n`, a leading `\n`).
+                    _ => {
+                        cur.break_after = true;
+                        out.push(std::mem::take(&mut cur));
+                    }
+                }
+                continue;
+            }
             // No-break spaces are part of a word.
             if c.is_whitespace() && c != '\u{a0}' {
                 flush_piece(&mut cur, &mut buf);
@@ -160,6 +184,7 @@ fn split_wide(word: Word, width: Mm, fonts: &FontBook, size: f32) -> Vec<Word> {
         }
     }
     cur.space = word.space;
+    cur.break_after = word.break_after;
     out.push(cur);
     out
 }
@@ -170,67 +195,73 @@ pub fn on_twips(mm: Mm) -> Mm {
     (mm * 1440.0 / 25.4).round() * 25.4 / 1440.0
 }
 
-/// Greedy line breaking at `width` (the column width), honouring the first-line indent.
+/// Greedy line breaking at `width` (the column width), honouring the left and first-line
+/// indents and forced breaks.
 pub fn break_lines(p: &Paragraph, width: Mm, fonts: &FontBook) -> Vec<Line> {
     // LibreOffice measures a line a little wider than the sum of the advance widths (it
     // positions glyphs on a twip grid); a line is only filled to within this margin, so the
     // PDF breaks where the DOCX opened in LibreOffice breaks (checked page for page in tests).
     const FIT_MARGIN: Mm = 0.05;
     let width = on_twips(width);
+    let left = on_twips(p.left_indent);
+    let first_avail = (width - left - on_twips(p.first_indent)).max(1.0);
+    let rest_avail = (width - left).max(1.0);
     let mut lines: Vec<Line> = Vec::new();
-    let first_avail = (width - on_twips(p.first_indent)).max(1.0);
+    // Ends the line being filled.
+    let end_line = |lines: &mut Vec<Line>, words: Vec<Word>, last: bool, forced: bool| {
+        let first = lines.is_empty();
+        lines.push(Line {
+            words,
+            indent: p.left_indent + if first { p.first_indent } else { 0.0 },
+            avail: if first { first_avail } else { rest_avail },
+            last,
+            forced,
+        });
+    };
     let mut cur: Vec<Word> = Vec::new();
     let mut cur_w: Mm = 0.0;
-    let avail_for = |n_lines: usize| if n_lines == 0 { first_avail } else { width };
     let mut queue: std::collections::VecDeque<Word> = words(p, fonts).into();
     while let Some(word) = queue.pop_front() {
-        let avail = avail_for(lines.len());
+        let avail = if lines.is_empty() {
+            first_avail
+        } else {
+            rest_avail
+        };
         let needed = if cur.is_empty() {
             word.width
         } else {
             cur_w + cur.last().map_or(0.0, |w| w.space) + word.width
         };
-        if needed <= avail - FIT_MARGIN {
+        let word = if needed <= avail - FIT_MARGIN || (cur.is_empty() && word.pieces.is_empty()) {
             cur_w = needed;
-            cur.push(word);
-            continue;
-        }
-        if cur.is_empty() {
-            // A token wider than the whole line: break it across lines.
+            word
+        } else if cur.is_empty() {
+            // A token wider than the whole line: break it across lines. The first part goes
+            // on this line whatever its width (one character at least), so this progresses.
             let mut parts = split_wide(word, avail, fonts, p.size_pt);
             while let Some(part) = parts.pop() {
                 queue.push_front(part);
             }
-            if let Some(first) = queue.pop_front() {
-                cur_w = first.width;
-                cur.push(first);
-            }
-            continue;
-        }
-        lines.push(Line {
-            words: std::mem::take(&mut cur),
-            indent: if lines.is_empty() {
-                p.first_indent
-            } else {
-                0.0
-            },
-            avail,
-            last: false,
-        });
-        queue.push_front(word);
-        cur_w = 0.0;
-    }
-    let avail = avail_for(lines.len());
-    lines.push(Line {
-        words: cur,
-        indent: if lines.is_empty() {
-            p.first_indent
+            let Some(first) = queue.pop_front() else {
+                continue;
+            };
+            cur_w = first.width;
+            first
         } else {
-            0.0
-        },
-        avail,
-        last: true,
-    });
+            end_line(&mut lines, std::mem::take(&mut cur), false, false);
+            queue.push_front(word);
+            cur_w = 0.0;
+            continue;
+        };
+        let forced = word.break_after;
+        cur.push(word);
+        if forced {
+            end_line(&mut lines, std::mem::take(&mut cur), false, true);
+            cur_w = 0.0;
+        }
+    }
+    // The last line; after a forced break that ends the text, an empty one (as Word shows).
+    end_line(&mut lines, cur, true, false);
     lines
 }
 
@@ -245,6 +276,7 @@ mod tests {
             align: Align::Justify,
             size_pt: 14.0,
             first_indent: 10.0,
+            left_indent: 0.0,
             space_before_pt: 6.0,
             space_after_pt: 0.0,
             line_pitch_pt: 18.0,
@@ -291,5 +323,49 @@ mod tests {
             "line ends at {end}"
         );
         assert_eq!(xs[0], 10.0);
+    }
+
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| {
+                l.words
+                    .iter()
+                    .map(|w| w.pieces.iter().map(|p| p.text.as_str()).collect::<String>())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_line_feed_ends_the_line_and_two_make_an_empty_line() {
+        let fonts = FontBook::builtin();
+        let lines = break_lines(&para("một hai \nba\n\nbốn"), 165.0, &fonts);
+        assert_eq!(texts(&lines), ["một hai", "ba", "", "bốn"]);
+        assert!(lines[0].forced && lines[1].forced && lines[2].forced && !lines[3].forced);
+        // A line ending at a break is not stretched.
+        let xs = lines[0].word_positions(Align::Justify);
+        assert!((xs[1] - (lines[0].words[0].width + lines[0].words[0].space + 10.0)).abs() < 1e-4);
+        assert_eq!(lines[1].indent, 0.0);
+        let lead = break_lines(&para("\nmột"), 165.0, &fonts);
+        assert_eq!(texts(&lead), ["", "một"]);
+    }
+
+    #[test]
+    fn left_indent_narrows_every_line_and_first_indent_adds_to_it() {
+        let fonts = FontBook::builtin();
+        let text = "Tập trung rà soát các chỉ tiêu, nhiệm vụ đã đề ra trên các lĩnh vực; tiếp tục xây dựng kế hoạch, phân công nhiệm vụ cụ thể cho các bộ phận.";
+        let p = Paragraph {
+            left_indent: 20.0,
+            first_indent: -20.0,
+            ..para(text)
+        };
+        let lines = break_lines(&p, 120.0, &fonts);
+        assert!(lines.len() >= 2);
+        assert_eq!(lines[0].indent, 0.0);
+        assert!((lines[0].avail - on_twips(120.0)).abs() < 1e-4);
+        assert_eq!(lines[1].indent, 20.0);
+        assert!((lines[1].avail - (on_twips(120.0) - on_twips(20.0))).abs() < 1e-4);
     }
 }
