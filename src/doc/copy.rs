@@ -5,8 +5,8 @@
 //! (recipients, the copy signer).
 
 use crate::doc::assemble::{page_setup, para, rule, tail, width_of, wrap, AssemblyInput};
-use crate::doc::names;
 use crate::doc::model::*;
+use crate::doc::names;
 use crate::model::record::Copy;
 use crate::profile::{single_pitch, Format, Profile};
 
