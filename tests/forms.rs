@@ -196,3 +196,47 @@ fn issue10_party_ket_luan() {
         true,
     );
 }
+
+#[test]
+fn issue10_mau_1_5_cong_van_several_recipients() {
+    check_form(
+        "mau-1-5-cong-van.yaml",
+        &["cong-van"],
+        || Expect::state().letter(),
+        true,
+    );
+}
+
+#[test]
+fn issue10_mau_1_5_cong_van_one_recipient() {
+    check_form(
+        "mau-1-5-cong-van-mot.yaml",
+        &["cong-van"],
+        || Expect::state().letter(),
+        true,
+    );
+}
+
+#[test]
+fn issue10_mau_1_9_bien_ban() {
+    check_form(
+        "mau-1-9-bien-ban.yaml",
+        &["bien-ban"],
+        || Expect::state().kind("BIÊN BẢN").minutes("THƯ KÝ", "CHỦ TỌA"),
+        true,
+    );
+}
+
+#[test]
+fn issue10_party_bien_ban() {
+    check_form(
+        "party-bien-ban.yaml",
+        &["bien-ban"],
+        || {
+            Expect::party()
+                .kind("BIÊN BẢN")
+                .minutes("THƯ KÝ HỘI NGHỊ", "CHỦ TRÌ HỘI NGHỊ")
+        },
+        true,
+    );
+}

@@ -16,6 +16,8 @@ const BUILTIN: &[(&str, &[u8])] = &[
     ("ke-hoach", include_bytes!("../../templates/ke-hoach.hbs")),
     ("ket-luan", include_bytes!("../../templates/ket-luan.hbs")),
     ("giay-moi", include_bytes!("../../templates/giay-moi.hbs")),
+    ("cong-van", include_bytes!("../../templates/cong-van.hbs")),
+    ("bien-ban", include_bytes!("../../templates/bien-ban.hbs")),
     (
         "bao-cao-thang",
         include_bytes!("../../templates/bao-cao-thang.hbs"),

@@ -28,12 +28,32 @@ pub struct Expect {
     pub page_number_size: (f32, f32),
     /// The type name line (ô 5a), `THÔNG BÁO` unless set with [`Expect::kind`].
     pub type_name: &'static str,
+    /// A công văn (Mẫu 1.5): no type-name line; the body follows the Kính gửi block.
+    pub letter: bool,
+    /// Minutes (Mẫu 1.9): the two signers' captions, left and right; no State date line.
+    pub minutes: Option<(&'static str, &'static str)>,
 }
 
 impl Expect {
     /// The same expectations for another kind of document (`KẾ HOẠCH`, `GIẤY MỜI`, …).
     pub fn kind(self, type_name: &'static str) -> Expect {
         Expect { type_name, ..self }
+    }
+
+    /// The same expectations for minutes signed by `left` and `right` side by side.
+    pub fn minutes(self, left: &'static str, right: &'static str) -> Expect {
+        Expect {
+            minutes: Some((left, right)),
+            ..self
+        }
+    }
+
+    /// The same expectations for a công văn.
+    pub fn letter(self) -> Expect {
+        Expect {
+            letter: true,
+            ..self
+        }
     }
 
     pub fn party() -> Expect {
@@ -49,6 +69,8 @@ impl Expect {
             item_size: 12.0,
             page_number_size: (14.0, 14.0),
             type_name: "THÔNG BÁO",
+            letter: false,
+            minutes: None,
         }
     }
     pub fn state() -> Expect {
@@ -64,6 +86,8 @@ impl Expect {
             item_size: 11.0,
             page_number_size: (13.0, 14.0),
             type_name: "THÔNG BÁO",
+            letter: false,
+            minutes: None,
         }
     }
 }
@@ -393,15 +417,21 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
     rep.check(16, number_ok, || {
         format!("number line {:?}", number.map(|n| (n.text(), n.size())))
     });
-    // 17. Date line.
+    // 17. Date line (none in State minutes: check 48).
     let date = right.iter().find(|l| l.text().contains(", ngày "));
+    let minutes_state = ex.minutes.is_some() && !party;
+    if minutes_state {
+        rep.check(48, date.is_none(), || {
+            "State minutes have a date line".into()
+        });
+    }
     rep.check(
-        17,
+        if minutes_state { 48 } else { 17 },
         date.is_some_and(|d| {
             date_line(&d.text())
                 && d.all_italic()
                 && within(d.size(), ex.date_size.0, ex.date_size.1)
-        }),
+        }) || minutes_state,
         || format!("date line {:?}", date.map(|d| (d.text(), d.size()))),
     );
     // 18.
@@ -431,70 +461,101 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
     );
     // 20–22. Title block.
     let type_line = find(&l1, |t| t == ex.type_name);
-    rep.check(
-        20,
-        type_line.is_some_and(|t| {
-            t.all_bold()
-                && within(t.size(), ex.title_size.0, ex.title_size.1)
-                && (t.centre() - CENTRE).abs() <= 1.0
-        }),
-        || format!("{:?}", type_line.map(|t| (t.size(), t.centre()))),
-    );
-    let summary: Vec<&TextLine> = type_line
-        .map(|t| {
-            l1.iter()
-                .filter(|l| {
-                    l.y() > t.y() && l.y() < t.y() + 25.0 && l.all_bold() && l.text() != "-----"
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let summary_text = summary
-        .iter()
-        .map(|l| l.text())
-        .collect::<Vec<_>>()
-        .join(" ");
-    rep.check(
-        21,
-        !summary.is_empty()
-            && summary.iter().all(|l| {
-                within(l.size(), ex.summary_size.0, ex.summary_size.1)
-                    && (l.centre() - CENTRE).abs() <= 1.0
+    if ex.letter {
+        // 23: a công văn has no type-name line and no summary under a title; its summary is
+        // the `V/v` line in the header's left column.
+        let vv = find(&l1, |t| t.starts_with("V/v "));
+        rep.check(
+            23,
+            type_line.is_none() && vv.is_some_and(|v| v.centre() < LEFT + 66.0 + 1.0),
+            || format!("V/v line {:?}", vv.map(|v| v.centre())),
+        );
+    }
+    let summary: Vec<&TextLine> = if ex.letter {
+        Vec::new()
+    } else {
+        type_line
+            .map(|t| {
+                l1.iter()
+                    .filter(|l| {
+                        l.y() > t.y() && l.y() < t.y() + 25.0 && l.all_bold() && l.text() != "-----"
+                    })
+                    .collect()
             })
-            && !is_upper(&summary_text),
-        || format!("summary {summary_text:?}"),
-    );
-    if party {
+            .unwrap_or_default()
+    };
+    if !ex.letter {
+        rep.check(
+            20,
+            type_line.is_some_and(|t| {
+                t.all_bold()
+                    && within(t.size(), ex.title_size.0, ex.title_size.1)
+                    && (t.centre() - CENTRE).abs() <= 1.0
+            }),
+            || format!("{:?}", type_line.map(|t| (t.size(), t.centre()))),
+        );
+
+        let summary_text = summary
+            .iter()
+            .map(|l| l.text())
+            .collect::<Vec<_>>()
+            .join(" ");
         rep.check(
             21,
-            summary_text.chars().next().is_some_and(char::is_lowercase),
-            || "Party summary starts upper-case".into(),
+            !summary.is_empty()
+                && summary.iter().all(|l| {
+                    within(l.size(), ex.summary_size.0, ex.summary_size.1)
+                        && (l.centre() - CENTRE).abs() <= 1.0
+                })
+                && !is_upper(&summary_text),
+            || format!("summary {summary_text:?}"),
         );
-        let mark = summary
-            .last()
-            .and_then(|s| l1.iter().find(|l| l.y() > s.y() && l.text() == "-----"));
-        rep.check(
-            22,
-            mark.is_some_and(|m| (m.centre() - CENTRE).abs() <= 1.0),
-            || "no centred ----- under the summary".into(),
-        );
-    } else if let Some(last) = summary.last() {
-        let longest = summary.iter().map(|l| l.x1() - l.x0()).fold(0.0, f32::max);
-        let r = rule_under(last, p1);
-        rep.check(
-            22,
-            r.as_ref().is_some_and(|r| {
-                let len = r.x1 - r.x0;
-                len >= longest / 3.0 - 0.5
-                    && len <= longest / 2.0 + 0.5
-                    && ((r.x0 + r.x1) / 2.0 - CENTRE).abs() <= 1.0
-            }),
-            || format!("summary rule {r:?}, longest line {longest:.1}"),
-        );
+        if party {
+            rep.check(
+                21,
+                summary_text.chars().next().is_some_and(char::is_lowercase),
+                || "Party summary starts upper-case".into(),
+            );
+            let mark = summary
+                .last()
+                .and_then(|s| l1.iter().find(|l| l.y() > s.y() && l.text() == "-----"));
+            rep.check(
+                22,
+                mark.is_some_and(|m| (m.centre() - CENTRE).abs() <= 1.0),
+                || "no centred ----- under the summary".into(),
+            );
+        } else if let Some(last) = summary.last() {
+            let longest = summary.iter().map(|l| l.x1() - l.x0()).fold(0.0, f32::max);
+            let r = rule_under(last, p1);
+            rep.check(
+                22,
+                r.as_ref().is_some_and(|r| {
+                    let len = r.x1 - r.x0;
+                    len >= longest / 3.0 - 0.5
+                        && len <= longest / 2.0 + 0.5
+                        && ((r.x0 + r.x1) / 2.0 - CENTRE).abs() <= 1.0
+                }),
+                || format!("summary rule {r:?}, longest line {longest:.1}"),
+            );
+        }
     }
     // 24–27. Body.
     // The body starts below the summary and its mark (`-----` or a rule).
     let mut body_top = summary.last().map(|s| s.y()).unwrap_or(0.0);
+    if ex.letter {
+        // The body follows the Kính gửi block: its line, then its items aligned under the
+        // colon (well right of the body's indent).
+        if let Some(k) = find(&l1, |t| t.starts_with("Kính gửi:")) {
+            body_top = k.y();
+            for l in l1.iter().filter(|l| l.y() > k.y()) {
+                if l.text().starts_with("- ") && l.x0() > LEFT + 20.0 {
+                    body_top = l.y();
+                } else {
+                    break;
+                }
+            }
+        }
+    }
     if let Some(m) = l1.iter().find(|l| l.text() == "-----" && l.y() > body_top) {
         body_top = m.y();
     }
@@ -510,7 +571,10 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
     let body_top = body_top + 0.5;
     let mut body: Vec<(usize, TextLine)> = Vec::new();
     let last_page = pages.len() - 1;
-    let closing_y = find(&pages[last_page].text_lines(), |t| t == "Nơi nhận:")
+    // The closing block starts at `Nơi nhận:` and the authority; in the minutes at the
+    // signers' captions (Nơi nhận comes below them).
+    let closing_anchor = ex.minutes.map_or("Nơi nhận:", |(left, _)| left);
+    let closing_y = find(&pages[last_page].text_lines(), |t| t == closing_anchor)
         .map(|l| l.y())
         .unwrap_or(f32::MAX);
     for (i, p) in pages.iter().enumerate() {
@@ -583,6 +647,9 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
     }
     // 31–37. Closing block.
     let lp = pages[last_page].text_lines();
+    if let Some((left_caption, right_caption)) = ex.minutes {
+        minutes_closing(&lp, left_caption, right_caption, ex, rep);
+    }
     let label = find(&lp, |t| t == "Nơi nhận:");
     let closing_right: Vec<&TextLine> = lp
         .iter()
@@ -590,7 +657,10 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
         .collect();
     // The authority may take several lines (`TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH`): the
     // position is the last line above the signature space, the name the last line.
-    let authority = closing_right.first().copied();
+    let authority = closing_right
+        .first()
+        .copied()
+        .filter(|_| ex.minutes.is_none());
     let name = closing_right
         .last()
         .copied()
@@ -651,11 +721,12 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
         );
     }
     rep.check(
-        35,
-        label.is_some_and(|l| {
-            (l.x0() - LEFT).abs() <= 1.0
-                && authority.is_some_and(|a| (a.y() - l.y()).abs() <= 2.0 * PT)
-        }),
+        if ex.minutes.is_some() { 48 } else { 35 },
+        ex.minutes.is_some()
+            || label.is_some_and(|l| {
+                (l.x0() - LEFT).abs() <= 1.0
+                    && authority.is_some_and(|a| (a.y() - l.y()).abs() <= 2.0 * PT)
+            }),
         || {
             format!(
                 "label {:?} / authority {:?}",
@@ -762,6 +833,45 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
                     .last()
                     .is_some_and(|t| t.starts_with("- Lưu: VT") && t.ends_with('.')),
             || format!("recipients {joined:?}"),
+        );
+    }
+}
+
+/// Minutes (checks 48, 49): two signature columns, each caption in bold capitals with the
+/// name at least 20 mm below it on the same centre line (±1 mm), the left signer left of the
+/// page centre and the right one right of it; `Nơi nhận:` below both, at the left margin.
+fn minutes_closing(lp: &[TextLine], left: &str, right: &str, ex: &Expect, rep: &mut Report) {
+    let column = |caption: &str| -> Option<(&TextLine, &TextLine)> {
+        let c = lp.iter().find(|l| l.text() == caption)?;
+        let name = lp
+            .iter()
+            .filter(|l| l.y() >= c.y() + 20.0 && (l.centre() - c.centre()).abs() <= 1.0)
+            .min_by(|a, b| a.y().total_cmp(&b.y()))?;
+        Some((c, name))
+    };
+    let (l, r) = (column(left), column(right));
+    rep.check(49, l.is_some() && r.is_some(), || {
+        format!("no signature column under {left:?} or {right:?}")
+    });
+    if let (Some((lc, ln)), Some((rc, rn))) = (l, r) {
+        rep.check(
+            49,
+            [lc, ln, rc, rn]
+                .iter()
+                .all(|x| x.all_bold() && within(x.size(), ex.sign_size.0, ex.sign_size.1))
+                && is_upper(&lc.text())
+                && is_upper(&rc.text())
+                && lc.centre() < CENTRE
+                && rc.centre() > CENTRE
+                && (lc.y() - rc.y()).abs() <= 1.0
+                && (ln.y() - rn.y()).abs() <= 1.0,
+            || format!("signature columns {:?} / {:?}", lc.text(), rc.text()),
+        );
+        let label = lp.iter().find(|x| x.text() == "Nơi nhận:");
+        rep.check(
+            48,
+            label.is_some_and(|x| x.y() > ln.y() && (x.x0() - LEFT).abs() <= 1.0),
+            || "Nơi nhận is not below the signatures at the left margin".into(),
         );
     }
 }
