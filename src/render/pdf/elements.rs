@@ -6,7 +6,7 @@ use genpdfi::error::Error as GenError;
 use genpdfi::style::Style;
 use genpdfi::{RenderResult, Size};
 
-use crate::doc::model::{Mm, PageSetup, Paragraph, Rule};
+use crate::doc::model::{Mm, PageSetup, Paragraph, Rule, SectionStart};
 use crate::fonts::{FontBook, MM_PER_PT};
 use crate::render::pdf::canvas::{Canvas, Frame, Run};
 use crate::render::pdf::lines::{break_lines, Line};
@@ -260,15 +260,32 @@ impl RuleElement {
     }
 }
 
-/// Margins and page numbers: centred in the top margin, none on page 1.
+/// Margins and page numbers: centred in the top margin, none on page 1 (of the document, or
+/// of a section that restarts the numbering).
 pub struct PageNumbers {
     pub setup: PageSetup,
+    /// The number of the page decorated last.
     page: usize,
+    /// The next page starts a section that shows no number on its first page.
+    hide_next: bool,
 }
 
 impl PageNumbers {
     pub fn new(setup: PageSetup) -> PageNumbers {
-        PageNumbers { setup, page: 0 }
+        PageNumbers {
+            setup,
+            page: 0,
+            hide_next: true,
+        }
+    }
+
+    /// The next page starts a new section: with `restart_numbering` it is page 1 again, and
+    /// shows no number (as page 1 of the document).
+    pub fn start_section(&mut self, start: SectionStart) {
+        if start.restart_numbering {
+            self.page = 0;
+            self.hide_next = true;
+        }
     }
 }
 
@@ -277,8 +294,9 @@ impl PageNumbers {
     /// block inside the margins.
     pub fn decorate(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<Frame, GenError> {
         self.page += 1;
+        let hide = std::mem::take(&mut self.hide_next);
         let s = &self.setup;
-        if self.page >= 2 {
+        if !hide {
             let text = self.page.to_string();
             let style = style_for(s.page_number.size_pt, false, false);
             let w: f32 = style.str_width(cx.font_cache, &text).into();
