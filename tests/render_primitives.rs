@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use common::pdf::{self, Page};
 use common::*;
 use vanthu::doc::model::{
-    Align, Block, Boxed, Columns, Document, PageNumberStyle, PageSetup, Paragraph, Run,
+    Align, Block, Boxed, Columns, Document, Footer, PageNumberStyle, PageSetup, Paragraph, Run,
 };
 use vanthu::fonts::FontBook;
 use vanthu::render::docx::DocxRenderer;
@@ -32,6 +32,7 @@ fn page() -> PageSetup {
             size_pt: 14.0,
             from_top: 10.0,
         },
+        first_page_footer: None,
     }
 }
 
@@ -509,5 +510,99 @@ fn an_appendix_section_restarts_the_page_numbers_in_both_files() {
                 .map(String::as_str),
             Some("2")
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. The first page's footer (ô 13)
+
+/// The footer is on page 1 only, under a rule across the text width, its last line 10 mm
+/// above the paper's edge; three lines are taller than the bottom margin, so page 1's text
+/// ends higher, and LibreOffice breaks the pages where we do.
+#[test]
+fn the_first_page_footer_is_on_page_1_only_under_a_full_width_rule() {
+    let footer_line = |text: &str| Paragraph {
+        space_before_pt: 0.0,
+        line_pitch_pt: 13.0,
+        ..para(text, Align::Center, 11.0, false)
+    };
+    let mut doc = document(
+        (0..60)
+            .map(|i| {
+                Block::Para(body(&format!(
+                    "Đoạn {i}: Ban Thường vụ Huyện ủy làm việc với Đảng ủy xã về tình hình triển \
+                     khai thực hiện nhiệm vụ năm 2022, kết luận và giao nhiệm vụ cụ thể."
+                )))
+            })
+            .collect(),
+    );
+    doc.page.first_page_footer = Some(Footer {
+        paras: vec![
+            footer_line("Địa chỉ: Số 1, đường Tô Hiệu, thành phố Sơn La, tỉnh Sơn La"),
+            footer_line("Điện thoại: 0212.3852.000; Fax: 0212.3852.001"),
+            footer_line("E-mail: vanphong@sonla.gov.vn; Website: www.sonla.gov.vn"),
+        ],
+        rule_pt: 0.75,
+        from_bottom: 10.0,
+    });
+    let r = render("footer", &doc);
+    let pages = pdf::read(&r.pdf);
+    assert!(pages.len() >= 3);
+    let first = lines_of(&pages[0]);
+    let addr = line_with(
+        &first,
+        "Địa chỉ: Số 1, đường Tô Hiệu, thành phố Sơn La, tỉnh Sơn La",
+    );
+    let mail = line_with(
+        &first,
+        "E-mail: vanphong@sonla.gov.vn; Website: www.sonla.gov.vn",
+    );
+    assert!((addr.size() - 11.0).abs() < 0.01 && !addr.all_bold() && !addr.all_italic());
+    // The last line's box ends 10 mm above the edge: its baseline a descent higher.
+    let descent = 0.216 * 11.0 * pdf::PT;
+    assert!(
+        (297.0 - 10.0 - descent - mail.y()).abs() < 0.2,
+        "{}",
+        mail.y()
+    );
+    let rule = pages[0]
+        .lines
+        .iter()
+        .find(|l| l.y > addr.y() - 10.0 && l.y < addr.y())
+        .expect("a rule above the footer");
+    assert!((rule.x0 - LEFT).abs() < 0.1 && (rule.x1 - (LEFT + TEXT_WIDTH)).abs() < 0.1);
+    // Page 1's text ends above the rule.
+    let body_bottom = first
+        .iter()
+        .filter(|l| l.text().starts_with("Đoạn") || l.size() == 14.0)
+        .map(|l| l.y())
+        .fold(0.0, f32::max);
+    assert!(
+        body_bottom < rule.y,
+        "{body_bottom} under the rule at {}",
+        rule.y
+    );
+    for p in &pages[1..] {
+        assert!(!lines_of(p).iter().any(|l| l.text().starts_with("Địa chỉ")));
+        assert!(p.lines.is_empty());
+    }
+    let footer_xml = common::docx::part(&r.docx, "word/footer1.xml");
+    assert!(
+        footer_xml.contains("<w:top w:val=\"single\""),
+        "{footer_xml}"
+    );
+    let xml = document_xml(&r.docx);
+    assert!(
+        xml.contains(r#"<w:footerReference w:type="first""#),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"w:footer="567""#));
+    let lo = tempfile::tempdir().unwrap();
+    if let Some(theirs) = same_pages_as_libreoffice(&r, lo.path()) {
+        let lo_lines = bbox_lines(&theirs, 1);
+        assert!(lo_lines.iter().any(|(t, _, _)| t.starts_with("E-mail")));
+        assert!(!page_text_lines(&theirs, 2)
+            .iter()
+            .any(|l| l.starts_with("Địa chỉ")));
     }
 }

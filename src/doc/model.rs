@@ -27,6 +27,20 @@ pub struct PageSetup {
     pub margin_right: Mm,
     /// Page numbers: centred in the top margin, from page 2.
     pub page_number: PageNumberStyle,
+    /// A footer on page 1 only (NĐ 30 ô 13: the issuer's address and contacts).
+    pub first_page_footer: Option<Footer>,
+}
+
+/// A footer on the first page: paragraphs under a rule across the text width, the bottom of
+/// the last line `from_bottom` above the paper's bottom edge. When the footer and that
+/// distance are taller than the bottom margin, page 1's text ends higher (as in Word).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footer {
+    pub paras: Vec<Paragraph>,
+    /// Thickness of the rule above the paragraphs.
+    pub rule_pt: f32,
+    /// Distance from the paper's bottom edge to the bottom of the footer.
+    pub from_bottom: Mm,
 }
 
 #[derive(Debug, Clone, PartialEq)]

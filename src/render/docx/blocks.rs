@@ -5,8 +5,8 @@
 //! last block was a table), so a body of any length is built with constant memory.
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, BuildXML, Docx, FieldCharType, Header, HeightRule,
-    InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph as DPara,
+    AlignmentType, BorderType, BreakType, BuildXML, Docx, FieldCharType, Footer as DFooter, Header,
+    HeightRule, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph as DPara,
     ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run as DRun, RunFonts,
     SpecialIndentType, Table, TableAlignmentType, TableBorder, TableBorderPosition, TableBorders,
     TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
@@ -14,8 +14,8 @@ use docx_rs::{
 
 use super::{half_points, pt20, twips};
 use crate::doc::model::{
-    Align, Block, Boxed, Columns, Mm, PageSetup, Paragraph, Rule, Run, SectionStart,
-    Table as ModelTable,
+    Align, Block, Boxed, Columns, Footer as ModelFooter, Mm, PageSetup, Paragraph, Rule, Run,
+    SectionStart, Table as ModelTable,
 };
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
@@ -234,13 +234,17 @@ impl Builder {
             )));
         }
         let header_dist = twips(page.page_number.from_top).max(0);
+        let footer_dist = match &page.first_page_footer {
+            Some(f) => twips(f.from_bottom).max(0),
+            None => header_dist,
+        };
         let margin = PageMargin {
             top: twips(page.margin_top),
             left: twips(page.margin_left),
             bottom: twips(page.margin_bottom),
             right: twips(page.margin_right),
             header: header_dist,
-            footer: header_dist,
+            footer: footer_dist,
             gutter: 0,
         };
         let size = |mm: Mm| u32::try_from(twips(mm)).unwrap_or(0);
@@ -254,6 +258,10 @@ impl Builder {
             .updated_at(date)
             .header(self.number_header(page.page_number.size_pt))
             .first_header(Header::new().add_paragraph(self.base(1.0, 0.0, 0.0, 1.0)));
+        let docx = match &page.first_page_footer {
+            Some(f) => docx.first_footer(self.first_footer(f)),
+            None => docx,
+        };
         let body = Body {
             builder: self,
             text_width,
@@ -362,6 +370,26 @@ impl Builder {
             .indent(Some(side), None, Some(side), None)
             .keep_next(place.keep_next)
             .set_borders(ParagraphBorders::with_empty().set(border))
+    }
+
+    /// The first page's footer: its paragraphs, the first with a top border as the rule
+    /// across the text width.
+    fn first_footer(&mut self, f: &ModelFooter) -> DFooter {
+        let width = ((f64::from(f.rule_pt) * 8.0).round() as usize).clamp(2, 96);
+        let mut footer = DFooter::new();
+        for (i, p) in f.paras.iter().enumerate() {
+            let mut para = self.para(p, Place::default());
+            if i == 0 {
+                let border = ParagraphBorder::new(ParagraphBorderPosition::Top)
+                    .val(BorderType::Single)
+                    .size(width)
+                    .space(0)
+                    .color("000000");
+                para = para.set_borders(ParagraphBorders::with_empty().set(border));
+            }
+            footer = footer.add_paragraph(para);
+        }
+        footer
     }
 
     /// The default header: a centred PAGE field.

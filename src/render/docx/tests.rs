@@ -123,6 +123,7 @@ fn sample() -> Document {
                 size_pt: 13.0,
                 from_top: 10.0,
             },
+            first_page_footer: None,
         },
         blocks: vec![
             Block::Columns(header),

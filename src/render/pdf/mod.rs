@@ -35,7 +35,7 @@ use crate::render::{Output, RenderContext, Renderer};
 use boxed::BoxedElement;
 use canvas::{to_pt, Canvas, Frame, WidthTable};
 use columns::ColumnsElement;
-use elements::{pt, rule_height, PageNumbers, ParaElement, RuleElement};
+use elements::{pt, rule_height, FooterElement, PageNumbers, ParaElement, RuleElement};
 use embed::{deflate, resource_name, FontUse};
 use file::PdfFile;
 use table::TableElement;
@@ -64,6 +64,10 @@ impl Renderer for PdfRenderer {
         let media = Rect::new(0.0, 0.0, to_pt(page.width), to_pt(page.height));
         let mut decorator = PageNumbers::new(page.clone());
         let mut blocks = Blocks::new(doc.blocks, &page, ctx.fonts);
+        let footer = page
+            .first_page_footer
+            .as_ref()
+            .map(|f| FooterElement::new(f, &page, blocks.width, ctx.fonts));
         let mut kids: Vec<Ref> = Vec::new();
         loop {
             let number = kids.len() + 1;
@@ -77,7 +81,11 @@ impl Renderer for PdfRenderer {
             if let Some(start) = blocks.section_started.take() {
                 decorator.start_section(start);
             }
-            let frame = decorator.decorate(&cx, full).map_err(gen)?;
+            let mut frame = decorator.decorate(&cx, full).map_err(gen)?;
+            if let (1, Some(footer)) = (number, &footer) {
+                footer.draw(&cx, &frame).map_err(gen)?;
+                frame.height -= footer.overlap();
+            }
             let result = layout_page(&cx, frame, &mut blocks).map_err(gen)?;
             if let Some(e) = blocks.error.take() {
                 return Err(e);
