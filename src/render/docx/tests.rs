@@ -618,3 +618,26 @@ fn a_missing_placeholder_is_an_error() {
         .expect_err("no placeholder");
     assert!(err.to_string().contains("placeholder"), "{err}");
 }
+
+#[test]
+fn a_later_section_copies_the_body_sect_pr_and_restarts_or_continues_the_numbers() {
+    use crate::doc::model::SectionStart;
+    let base = r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838" /><w:titlePg /></w:sectPr>"#;
+    let of = |restart_numbering| {
+        splice::section_properties(base, Some(SectionStart { restart_numbering })).expect("sectPr")
+    };
+    assert_eq!(splice::section_properties(base, None).expect("first"), base);
+    assert_eq!(
+        of(true),
+        r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838" /><w:pgNumType w:start="1" /><w:type w:val="nextPage" /><w:titlePg /></w:sectPr>"#
+    );
+    // Numbered on from the section before, its first page numbered too.
+    assert_eq!(
+        of(false),
+        r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838" /><w:type w:val="nextPage" /></w:sectPr>"#
+    );
+    let restart = Some(SectionStart {
+        restart_numbering: true,
+    });
+    assert!(splice::section_properties("<w:p />", restart).is_err());
+}
