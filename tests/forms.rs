@@ -222,7 +222,11 @@ fn issue10_mau_1_9_bien_ban() {
     check_form(
         "mau-1-9-bien-ban.yaml",
         &["bien-ban"],
-        || Expect::state().kind("BIÊN BẢN").minutes("THƯ KÝ", "CHỦ TỌA"),
+        || {
+            Expect::state()
+                .kind("BIÊN BẢN")
+                .minutes("THƯ KÝ", "CHỦ TỌA")
+        },
         true,
     );
 }
@@ -239,4 +243,83 @@ fn issue10_party_bien_ban() {
         },
         true,
     );
+}
+
+/// Mẫu 2.1: two appendices after a report, each on new pages numbered on their own (check 57,
+/// new): `Phụ lục I` bold and centred, its title in bold capitals, the "(Kèm theo …)" line in
+/// italics, the second page of an appendix numbered 2; the DOCX restarts the numbering too.
+#[test]
+fn issue10_mau_2_1_phu_luc() {
+    let record = form("mau-2-1-phu-luc.yaml");
+    let (_dir, out) = render_form(&record);
+    let mut rep = Report::default();
+    let pdf_path = out.join("bao-cao.pdf");
+    let docx_path = out.join("bao-cao.docx");
+    check_same_text(&pdf_path, &docx_path, &mut rep);
+    same_pages_as_libreoffice(&out, "bao-cao", &mut rep);
+    let pages = pdf::read(&pdf_path);
+    let starts: Vec<(usize, &str)> = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let lines = p.text_lines();
+            let first = lines.first()?;
+            ["Phụ lục I", "Phụ lục II"]
+                .into_iter()
+                .find(|t| {
+                    first.text() == *t && first.all_bold() && (first.centre() - 112.5).abs() <= 1.0
+                })
+                .map(|t| (i, t))
+        })
+        .collect();
+    rep.check(57, starts.len() == 2, || {
+        format!("appendix starts {starts:?}")
+    });
+    for (i, _) in &starts {
+        let lines = pages[*i].text_lines();
+        rep.check(
+            57,
+            lines
+                .get(1)
+                .is_some_and(|t| t.all_bold() && t.text().chars().all(|c| !c.is_lowercase())),
+            || {
+                format!(
+                    "page {}: the title {:?}",
+                    i + 1,
+                    lines.get(1).map(|t| t.text())
+                )
+            },
+        );
+        rep.check(
+            57,
+            lines.get(2).is_some_and(|t| {
+                t.all_italic()
+                    && t.text()
+                        .starts_with("(Kèm theo Báo cáo số 112/BC-UBND ngày 20 tháng 5 năm 2024")
+            }),
+            || {
+                format!(
+                    "page {}: the Kèm theo line {:?}",
+                    i + 1,
+                    lines.get(2).map(|t| t.text())
+                )
+            },
+        );
+    }
+    // Each appendix's own page numbers: none on its first page, 2 on its second.
+    if let Some((second_start, _)) = starts.get(1) {
+        let next = pages.get(second_start + 1).map(|p| p.text_lines());
+        let number = next.as_ref().and_then(|l| l.first()).map(|l| l.text());
+        rep.check(57, number.as_deref() == Some("2"), || {
+            format!("the second page of Phụ lục II is numbered {number:?}")
+        });
+    }
+    let xml = docx::part(&docx_path, "word/document.xml");
+    rep.check(
+        57,
+        xml.matches("<w:sectPr").count() == 3 && xml.contains("w:start=\"1\""),
+        || "the DOCX has no section per appendix restarting at 1".into(),
+    );
+    let failures = rep.failures();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -75,6 +75,10 @@ pub fn assemble(input: &AssemblyInput) -> Document {
         .flatten(),
     );
     blocks.extend(tail(input));
+    blocks.extend(crate::doc::appendices::appendices(
+        input,
+        head.page.text_width(),
+    ));
     Document {
         kind: input.kind.to_string(),
         meta_title: head.meta_title,

@@ -680,12 +680,13 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
     };
     rep.check(
         31,
-        authority.is_some_and(|a| {
-            a.all_bold()
-                && is_upper(&a.text())
-                && prefix_ok(&a.text())
-                && a.centre() > LEFT + 0.4 * 165.0
-        }),
+        ex.minutes.is_some()
+            || authority.is_some_and(|a| {
+                a.all_bold()
+                    && is_upper(&a.text())
+                    && prefix_ok(&a.text())
+                    && a.centre() > LEFT + 0.4 * 165.0
+            }),
         || format!("authority {:?}", authority.map(|a| a.text())),
     );
     rep.check(
@@ -858,14 +859,32 @@ fn minutes_closing(lp: &[TextLine], left: &str, right: &str, ex: &Expect, rep: &
             49,
             [lc, ln, rc, rn]
                 .iter()
-                .all(|x| x.all_bold() && within(x.size(), ex.sign_size.0, ex.sign_size.1))
+                .all(|x| within(x.size(), ex.sign_size.0, ex.sign_size.1))
+                && ln.all_bold()
+                && rn.all_bold()
+                // State captions are bold (ô 7a); the Party captions' weight is not verified.
+                && (ex.profile == Profile::Party || (lc.all_bold() && rc.all_bold()))
                 && is_upper(&lc.text())
                 && is_upper(&rc.text())
                 && lc.centre() < CENTRE
                 && rc.centre() > CENTRE
                 && (lc.y() - rc.y()).abs() <= 1.0
                 && (ln.y() - rn.y()).abs() <= 1.0,
-            || format!("signature columns {:?} / {:?}", lc.text(), rc.text()),
+            || {
+                format!(
+                    "signature columns {:?} / {:?}: sizes {:?}, bold {:?}, centres {:.1} {:.1}, y {:.1} {:.1} / {:.1} {:.1}",
+                    lc.text(),
+                    rc.text(),
+                    [lc.size(), ln.size(), rc.size(), rn.size()],
+                    [lc.all_bold(), ln.all_bold(), rc.all_bold(), rn.all_bold()],
+                    lc.centre(),
+                    rc.centre(),
+                    lc.y(),
+                    rc.y(),
+                    ln.y(),
+                    rn.y()
+                )
+            },
         );
         let label = lp.iter().find(|x| x.text() == "Nơi nhận:");
         rep.check(
@@ -1113,24 +1132,29 @@ pub fn check_docx(path: &Path, ex: &Expect, rep: &mut Report) {
         }),
         || format!("number {:?}", number.map(|n| &n.text)),
     );
-    let date = paras.iter().find(|p| p.text.contains(", ngày "));
+    let date = paras
+        .iter()
+        .find(|p| p.text.contains(", ngày ") && p.in_table);
+    let minutes_state = ex.minutes.is_some() && ex.profile == Profile::State;
     rep.check(
-        17,
-        date.is_some_and(|d| {
-            date_line(&d.text)
-                && italic(d)
-                && size_of(d).is_some_and(|s| within(s, ex.date_size.0, ex.date_size.1))
-        }),
+        if minutes_state { 48 } else { 17 },
+        (minutes_state && date.is_none())
+            || date.is_some_and(|d| {
+                date_line(&d.text)
+                    && italic(d)
+                    && size_of(d).is_some_and(|s| within(s, ex.date_size.0, ex.date_size.1))
+            }),
         || format!("date {:?}", date.map(|d| &d.text)),
     );
     let ty = by_text(ex.type_name);
     rep.check(
         20,
-        ty.is_some_and(|t| {
-            bold(t)
-                && t.xml.contains("w:val=\"center\"")
-                && size_of(t).is_some_and(|s| within(s, ex.title_size.0, ex.title_size.1))
-        }),
+        ex.letter
+            || ty.is_some_and(|t| {
+                bold(t)
+                    && t.xml.contains("w:val=\"center\"")
+                    && size_of(t).is_some_and(|s| within(s, ex.title_size.0, ex.title_size.1))
+            }),
         || "type name".into(),
     );
     let body: Vec<&docx::DocxPara> = paras

@@ -452,7 +452,9 @@ pub fn body_lines(pages: &[Page]) -> Vec<String> {
     for (i, p) in pages.iter().enumerate() {
         for l in p.text_lines() {
             let t = l.text();
-            if i > 0 && l.y() < 20.0 && t.trim() == (i + 1).to_string() {
+            // The page number in the top margin (an appendix numbers its pages on its own).
+            let number = !t.trim().is_empty() && t.trim().chars().all(|c| c.is_ascii_digit());
+            if i > 0 && l.y() < 20.0 && number {
                 continue;
             }
             out.push(t);
