@@ -479,7 +479,8 @@ fn kinh_gui(input: &AssemblyInput, p: &Profile, text_width: Mm) -> Vec<Block> {
 
 /// Sets a paragraph's left indent and first-line indent (relative to the left indent).
 fn indent(para: &mut Paragraph, left: Mm, first: Mm) {
-    para.first_indent = left + first;
+    para.left_indent = left;
+    para.first_indent = first;
 }
 
 fn title_block(input: &AssemblyInput, p: &Profile, text_width: Mm) -> (Vec<Block>, String) {
