@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use common::pdf::{self, Page};
 use common::*;
-use vanthu::doc::model::{Align, Block, Document, PageNumberStyle, PageSetup, Paragraph, Run};
+use vanthu::doc::model::{
+    Align, Block, Boxed, Columns, Document, Footer, PageNumberStyle, PageSetup, Paragraph, Run,
+};
 use vanthu::fonts::FontBook;
 use vanthu::render::docx::DocxRenderer;
 use vanthu::render::pdf::PdfRenderer;
@@ -30,6 +32,7 @@ fn page() -> PageSetup {
             size_pt: 14.0,
             from_top: 10.0,
         },
+        first_page_footer: None,
     }
 }
 
@@ -312,4 +315,294 @@ fn left_and_hanging_indents_in_both_files() {
     assert!(xml.contains(r#"<w:ind w:left="1417" w:right="0" w:hanging="1417" />"#));
     let lo = tempfile::tempdir().unwrap();
     same_pages_as_libreoffice(&r, lo.path());
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Boxed marks
+
+fn urgency(text: &str, width: f32) -> Block {
+    Block::Boxed(Boxed {
+        para: Paragraph {
+            space_before_pt: 0.0,
+            line_pitch_pt: 15.0,
+            ..para(text, Align::Center, 14.0, true)
+        },
+        width: Some(width),
+        height: 8.0,
+        border_pt: 0.75,
+        space_before_pt: 6.0,
+    })
+}
+
+/// The box's rectangle is the given size and centred in its column, the text centred in it;
+/// inside a two-column cell too; the DOCX has a nested 1×1 table of exact height.
+#[test]
+fn boxed_marks_at_the_top_level_and_in_a_column_cell() {
+    let left_width = 66.0;
+    let header = Block::Columns(Columns {
+        left_width,
+        left: vec![
+            Block::Para(para("Số: 12/UBND-VP", Align::Center, 13.0, false)),
+            urgency("THƯỢNG KHẨN", 40.0),
+        ],
+        right: vec![Block::Para(para(
+            "Sơn La, ngày 05 tháng 01 năm 2023",
+            Align::Center,
+            14.0,
+            false,
+        ))],
+        align_last: false,
+        space_before_pt: 0.0,
+    });
+    let free = Block::Boxed(Boxed {
+        width: None,
+        ..match urgency("KHẨN", 20.0) {
+            Block::Boxed(b) => b,
+            _ => unreachable!(),
+        }
+    });
+    let r = render(
+        "boxed",
+        &document(vec![
+            header,
+            urgency("HỎA TỐC", 30.0),
+            free,
+            Block::Para(body("Nội dung sau các ô.")),
+        ]),
+    );
+    let pages = pdf::read(&r.pdf);
+    let rects = &pages[0].rects;
+    assert_eq!(rects.len(), 3, "{rects:?}");
+    let lines = lines_of(&pages[0]);
+    let check = |rect: &pdf::RectBox, text: &str, w: f32, centre: f32| {
+        assert!(
+            (rect.x1 - rect.x0 - w).abs() < 0.5,
+            "{text}: width {}",
+            rect.x1 - rect.x0
+        );
+        assert!((rect.y1 - rect.y0 - 8.0).abs() < 0.5, "{text}: height");
+        assert!(
+            ((rect.x0 + rect.x1) / 2.0 - centre).abs() < 0.3,
+            "{text}: box not centred"
+        );
+        let l = line_with(&lines, text);
+        assert!(l.all_bold());
+        assert!(
+            ((rect.x0 + rect.x1) / 2.0 - l.centre()).abs() < 0.3,
+            "{text}: text not centred"
+        );
+        // The caps' middle (baseline less half the cap height) in the middle of the box.
+        let cap_middle = l.y() - 0.66 * 14.0 * pdf::PT / 2.0;
+        assert!(
+            ((rect.y0 + rect.y1) / 2.0 - cap_middle).abs() < 0.6,
+            "{text}: text at {cap_middle}, box {}–{}",
+            rect.y0,
+            rect.y1
+        );
+    };
+    check(&rects[0], "THƯỢNG KHẨN", 40.0, LEFT + left_width / 2.0);
+    check(&rects[1], "HỎA TỐC", 30.0, LEFT + TEXT_WIDTH / 2.0);
+    let khan = FontBook::builtin().width_mm("KHẨN", true, false, 14.0);
+    check(&rects[2], "KHẨN", khan + 4.0, LEFT + TEXT_WIDTH / 2.0);
+    let xml = document_xml(&r.docx);
+    // Three boxes: three tables of one exact-height row; one of them nested in a cell.
+    assert_eq!(xml.matches(r#"w:hRule="exact""#).count(), 3, "{xml}");
+    assert!(xml.contains(r#"<w:trHeight w:val="454" w:hRule="exact" />"#));
+    assert_eq!(xml.matches(r#"<w:vAlign w:val="center" />"#).count(), 3);
+    let nested = xml
+        .find("<w:tc>")
+        .and_then(|tc| xml[tc..].find("<w:tbl>"))
+        .is_some();
+    assert!(nested, "no table nested in a cell");
+    let lo = tempfile::tempdir().unwrap();
+    if let Some(theirs) = same_pages_as_libreoffice(&r, lo.path()) {
+        // LibreOffice puts the texts where we do (±1 mm).
+        for text in ["THƯỢNG KHẨN", "HỎA TỐC", "KHẨN", "Nội dung sau các ô."] {
+            let ours = line_with(&lines, text);
+            let lo_lines = bbox_lines(&theirs, 1);
+            let (_, x0, _) = lo_lines
+                .iter()
+                .find(|(t, _, _)| t == text)
+                .unwrap_or_else(|| panic!("{text} not in LibreOffice's page: {lo_lines:?}"));
+            assert!(
+                (ours.x0() - x0).abs() < 1.0,
+                "{text}: x {} here, {x0} in LibreOffice",
+                ours.x0()
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Sections (appendices)
+
+#[test]
+fn an_appendix_section_restarts_the_page_numbers_in_both_files() {
+    let mut blocks = Vec::new();
+    for i in 0..45 {
+        blocks.push(Block::Para(body(&format!(
+            "Đoạn {i}: Ban Thường vụ Huyện ủy làm việc với Đảng ủy xã về tình hình triển khai \
+             thực hiện nhiệm vụ năm 2022, kết luận và giao nhiệm vụ cụ thể cho từng cơ quan."
+        ))));
+    }
+    let fonts = FontBook::builtin();
+    let profile = vanthu::profile::Format::State.profile();
+    let content: Vec<Block> = (0..40)
+        .map(|i| Block::Para(body(&format!("Mục {i} của phụ lục: nội dung chi tiết kèm theo báo cáo, được trình bày thành nhiều dòng để phụ lục dài hơn một trang."))))
+        .collect();
+    blocks.extend(vanthu::doc::appendix::appendix_blocks(
+        Some("I"),
+        "Danh mục các nhiệm vụ",
+        "Kèm theo Báo cáo số 12/BC-UBND ngày 05 tháng 01 năm 2023",
+        content,
+        profile,
+        &fonts,
+        TEXT_WIDTH,
+    ));
+    let r = render("appendix", &document(blocks));
+    let pages = pdf::read(&r.pdf);
+    // Which page starts the appendix, and the numbers drawn in the top margin.
+    let numbers: Vec<Option<String>> = pages
+        .iter()
+        .map(|p| p.spans.iter().find(|s| s.y < 20.0).map(|s| s.text.clone()))
+        .collect();
+    let start = pages
+        .iter()
+        .position(|p| lines_of(p).iter().any(|l| l.text() == "Phụ lục I"))
+        .expect("the appendix's first page");
+    assert!(
+        start >= 2 && pages.len() >= start + 2,
+        "{} pages, appendix at {start}",
+        pages.len()
+    );
+    let lines = lines_of(&pages[start]);
+    assert_eq!(lines[0].text(), "Phụ lục I");
+    assert_eq!(lines[1].text(), "DANH MỤC CÁC NHIỆM VỤ");
+    assert!(lines[2].all_italic() && lines[2].text().starts_with("(Kèm theo"));
+    assert_eq!(numbers[0], None);
+    assert_eq!(numbers[1].as_deref(), Some("2"));
+    assert_eq!(numbers[start], None, "{numbers:?}");
+    assert_eq!(numbers[start + 1].as_deref(), Some("2"), "{numbers:?}");
+    let xml = document_xml(&r.docx);
+    assert_eq!(xml.matches("<w:sectPr>").count(), 2);
+    assert_eq!(xml.matches(r#"<w:pgNumType w:start="1" />"#).count(), 1);
+    assert_eq!(xml.matches("<w:titlePg />").count(), 2);
+    let last = &xml[xml.rfind("<w:sectPr>").unwrap()..];
+    assert!(last.contains(r#"<w:pgNumType w:start="1" />"#) && last.contains("nextPage"));
+    let lo = tempfile::tempdir().unwrap();
+    if let Some(theirs) = same_pages_as_libreoffice(&r, lo.path()) {
+        // LibreOffice numbers the appendix from 1 (its first page unnumbered) too.
+        assert_eq!(
+            page_text_lines(&theirs, start + 1)
+                .first()
+                .map(String::as_str),
+            Some("Phụ lục I")
+        );
+        assert_eq!(
+            page_text_lines(&theirs, start + 2)
+                .first()
+                .map(String::as_str),
+            Some("2")
+        );
+        assert_eq!(
+            page_text_lines(&r.pdf, start + 2)
+                .first()
+                .map(String::as_str),
+            Some("2")
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. The first page's footer (ô 13)
+
+/// The footer is on page 1 only, under a rule across the text width, its last line 10 mm
+/// above the paper's edge; three lines are taller than the bottom margin, so page 1's text
+/// ends higher, and LibreOffice breaks the pages where we do.
+#[test]
+fn the_first_page_footer_is_on_page_1_only_under_a_full_width_rule() {
+    let footer_line = |text: &str| Paragraph {
+        space_before_pt: 0.0,
+        line_pitch_pt: 13.0,
+        ..para(text, Align::Center, 11.0, false)
+    };
+    let mut doc = document(
+        (0..60)
+            .map(|i| {
+                Block::Para(body(&format!(
+                    "Đoạn {i}: Ban Thường vụ Huyện ủy làm việc với Đảng ủy xã về tình hình triển \
+                     khai thực hiện nhiệm vụ năm 2022, kết luận và giao nhiệm vụ cụ thể."
+                )))
+            })
+            .collect(),
+    );
+    doc.page.first_page_footer = Some(Footer {
+        paras: vec![
+            footer_line("Địa chỉ: Số 1, đường Tô Hiệu, thành phố Sơn La, tỉnh Sơn La"),
+            footer_line("Điện thoại: 0212.3852.000; Fax: 0212.3852.001"),
+            footer_line("E-mail: vanphong@sonla.gov.vn; Website: www.sonla.gov.vn"),
+        ],
+        rule_pt: 0.75,
+        from_bottom: 10.0,
+    });
+    let r = render("footer", &doc);
+    let pages = pdf::read(&r.pdf);
+    assert!(pages.len() >= 3);
+    let first = lines_of(&pages[0]);
+    let addr = line_with(
+        &first,
+        "Địa chỉ: Số 1, đường Tô Hiệu, thành phố Sơn La, tỉnh Sơn La",
+    );
+    let mail = line_with(
+        &first,
+        "E-mail: vanphong@sonla.gov.vn; Website: www.sonla.gov.vn",
+    );
+    assert!((addr.size() - 11.0).abs() < 0.01 && !addr.all_bold() && !addr.all_italic());
+    // The last line's box ends 10 mm above the edge: its baseline a descent higher.
+    let descent = 0.216 * 11.0 * pdf::PT;
+    assert!(
+        (297.0 - 10.0 - descent - mail.y()).abs() < 0.2,
+        "{}",
+        mail.y()
+    );
+    let rule = pages[0]
+        .lines
+        .iter()
+        .find(|l| l.y > addr.y() - 10.0 && l.y < addr.y())
+        .expect("a rule above the footer");
+    assert!((rule.x0 - LEFT).abs() < 0.1 && (rule.x1 - (LEFT + TEXT_WIDTH)).abs() < 0.1);
+    // Page 1's text ends above the rule.
+    let body_bottom = first
+        .iter()
+        .filter(|l| l.text().starts_with("Đoạn") || l.size() == 14.0)
+        .map(|l| l.y())
+        .fold(0.0, f32::max);
+    assert!(
+        body_bottom < rule.y,
+        "{body_bottom} under the rule at {}",
+        rule.y
+    );
+    for p in &pages[1..] {
+        assert!(!lines_of(p).iter().any(|l| l.text().starts_with("Địa chỉ")));
+        assert!(p.lines.is_empty());
+    }
+    let footer_xml = common::docx::part(&r.docx, "word/footer1.xml");
+    assert!(
+        footer_xml.contains("<w:top w:val=\"single\""),
+        "{footer_xml}"
+    );
+    let xml = document_xml(&r.docx);
+    assert!(
+        xml.contains(r#"<w:footerReference w:type="first""#),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"w:footer="567""#));
+    let lo = tempfile::tempdir().unwrap();
+    if let Some(theirs) = same_pages_as_libreoffice(&r, lo.path()) {
+        let lo_lines = bbox_lines(&theirs, 1);
+        assert!(lo_lines.iter().any(|(t, _, _)| t.starts_with("E-mail")));
+        assert!(!page_text_lines(&theirs, 2)
+            .iter()
+            .any(|l| l.starts_with("Địa chỉ")));
+    }
 }

@@ -29,6 +29,7 @@ fn page() -> PageSetup {
             size_pt: 14.0,
             from_top: 10.0,
         },
+        first_page_footer: None,
     }
 }
 

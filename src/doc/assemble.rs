@@ -240,6 +240,7 @@ pub fn page_setup(p: &Profile) -> PageSetup {
             size_pt: p.page_number_size,
             from_top: p.page_number_from_top,
         },
+        first_page_footer: None,
     }
 }
 

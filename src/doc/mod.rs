@@ -1,5 +1,6 @@
 //! The document side: the format-neutral model, the markup parser and assembly.
 
+pub mod appendix;
 pub mod assemble;
 pub mod chunk;
 pub mod markup;

@@ -27,6 +27,20 @@ pub struct PageSetup {
     pub margin_right: Mm,
     /// Page numbers: centred in the top margin, from page 2.
     pub page_number: PageNumberStyle,
+    /// A footer on page 1 only (NĐ 30 ô 13: the issuer's address and contacts).
+    pub first_page_footer: Option<Footer>,
+}
+
+/// A footer on the first page: paragraphs under a rule across the text width, the bottom of
+/// the last line `from_bottom` above the paper's bottom edge. When the footer and that
+/// distance are taller than the bottom margin, page 1's text ends higher (as in Word).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footer {
+    pub paras: Vec<Paragraph>,
+    /// Thickness of the rule above the paragraphs.
+    pub rule_pt: f32,
+    /// Distance from the paper's bottom edge to the bottom of the footer.
+    pub from_bottom: Mm,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +67,32 @@ pub enum Block {
     Columns(Columns),
     /// A ruled table; it may break between rows, repeating its header row.
     Table(Table),
+    /// A bordered box of fixed height holding one centred paragraph (NĐ 30 ô 10a/10b/11:
+    /// urgency, secrecy), centred in its column. Allowed inside a `Columns` cell.
+    Boxed(Boxed),
+    /// A new section on a new page (an appendix); with `restart_numbering` its pages are
+    /// numbered from 1 and its first page shows no number.
+    Section(SectionStart),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boxed {
+    /// The text, drawn centred horizontally and vertically in the box (its own spacing and
+    /// indents do not apply).
+    pub para: Paragraph,
+    /// Width of the box; `None`: the text's widest line plus [`BOX_PADDING`] each side.
+    pub width: Option<Mm>,
+    pub height: Mm,
+    pub border_pt: f32,
+    pub space_before_pt: f32,
+}
+
+/// The padding each side of a boxed mark's text when the box is as wide as its text.
+pub const BOX_PADDING: Mm = 2.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionStart {
+    pub restart_numbering: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,7 +204,8 @@ impl Document {
             for b in blocks {
                 match b {
                     Block::Para(p) => out.push(p),
-                    Block::Rule(_) => {}
+                    Block::Rule(_) | Block::Section(_) => {}
+                    Block::Boxed(b) => out.push(&b.para),
                     Block::Columns(c) => {
                         for row in c.grid() {
                             for cell in row {

@@ -2,6 +2,7 @@
 //!
 //! Adding an output format means adding a module here and a [`Renderer`] implementation.
 
+pub mod boxed;
 pub mod docx;
 pub mod pdf;
 

@@ -49,6 +49,18 @@ pub struct Page {
     pub lines: Vec<HLine>,
     /// Operands of every fill-colour operator (`g`, `rg`, `k`, `sc`, `scn`).
     pub fill_colours: Vec<Vec<f32>>,
+    /// Rectangles (`re`), stroked: boxed marks.
+    pub rects: Vec<RectBox>,
+}
+
+/// A rectangle in mm from the page's top-left, with its line width.
+#[derive(Debug, Clone)]
+pub struct RectBox {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub width_pt: f32,
 }
 
 /// A line of text: spans on one baseline, left to right.
@@ -333,6 +345,7 @@ fn read_page(doc: &Document, page_id: ObjectId) -> Page {
     let mut path_start: Option<(f32, f32)> = None;
     let mut segments: Vec<((f32, f32), (f32, f32))> = Vec::new();
     let mut fill_colours = Vec::new();
+    let mut rects = Vec::new();
     for op in &ops {
         let a = &op.operands;
         match op.operator.as_str() {
@@ -390,6 +403,16 @@ fn read_page(doc: &Document, page_id: ObjectId) -> Page {
             }
             "g" | "rg" | "k" | "sc" | "scn" => fill_colours.push(a.iter().map(num).collect()),
             "w" if a.len() == 1 => lw = num(&a[0]),
+            "re" if a.len() == 4 => {
+                let (x, y, w, h) = (num(&a[0]), num(&a[1]), num(&a[2]), num(&a[3]));
+                rects.push(RectBox {
+                    x0: x * PT,
+                    x1: (x + w) * PT,
+                    y0: (h_pt - y - h) * PT,
+                    y1: (h_pt - y) * PT,
+                    width_pt: lw,
+                });
+            }
             "m" if a.len() == 2 => path_start = Some((num(&a[0]), num(&a[1]))),
             "l" if a.len() == 2 => {
                 let p = (num(&a[0]), num(&a[1]));
@@ -419,6 +442,7 @@ fn read_page(doc: &Document, page_id: ObjectId) -> Page {
         spans,
         lines,
         fill_colours,
+        rects,
     }
 }
 

@@ -5,18 +5,21 @@
 //! last block was a table), so a body of any length is built with constant memory.
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, BuildXML, Docx, FieldCharType, Header, InstrPAGE,
-    InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph as DPara, ParagraphBorder,
-    ParagraphBorderPosition, ParagraphBorders, Run as DRun, RunFonts, SpecialIndentType, Table,
-    TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType,
-    TableRow, WidthType,
+    AlignmentType, BorderType, BreakType, BuildXML, Docx, FieldCharType, Footer as DFooter, Header,
+    HeightRule, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph as DPara,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run as DRun, RunFonts,
+    SpecialIndentType, Table, TableAlignmentType, TableBorder, TableBorderPosition, TableBorders,
+    TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 use super::{half_points, pt20, twips};
 use crate::doc::model::{
-    Align, Block, Columns, Mm, PageSetup, Paragraph, Rule, Run, Table as ModelTable,
+    Align, Block, Boxed, Columns, Footer as ModelFooter, Mm, PageSetup, Paragraph, Rule, Run,
+    SectionStart, Table as ModelTable,
 };
 use crate::error::{Error, Result};
+use crate::fonts::FontBook;
+use crate::render::boxed::{box_width, inner_para, space_above, CELL_TRAILER_PT};
 
 /// One element of the document body, as docx-rs builds it. A ruled table (it may have
 /// thousands of rows) comes as its shell, then one row at a time, then its end.
@@ -30,6 +33,9 @@ pub(super) enum Item {
     /// continues on (`w:tblHeader`, which docx-rs cannot write: added to its XML).
     HeaderRow(Box<TableRow>),
     TableClose,
+    /// The paragraph that ends a section (its `w:sectPr` describes the section ending here:
+    /// `None` the document's first).
+    SectionEnd(Box<DPara>, Option<SectionStart>),
 }
 
 impl Item {
@@ -47,6 +53,8 @@ impl Item {
 pub(super) struct ItemXml {
     /// The end of the open table (after its last row).
     table_tail: Option<Vec<u8>>,
+    /// docx-rs's body `w:sectPr`, copied into the paragraphs that end sections.
+    pub(super) sect_pr: Option<String>,
 }
 
 impl ItemXml {
@@ -80,6 +88,20 @@ impl ItemXml {
                 .table_tail
                 .take()
                 .ok_or_else(|| Error::Docx("internal: a table closed twice".into())),
+            Item::SectionEnd(p, section) => {
+                let base = self.sect_pr.as_deref().ok_or_else(|| {
+                    Error::Docx("internal: a section break without the body's sectPr".into())
+                })?;
+                let sect = super::splice::section_properties(base, *section)?;
+                let xml = String::from_utf8(p.build()).map_err(|_| {
+                    Error::Docx("docx-rs wrote a paragraph that is not UTF-8".into())
+                })?;
+                const END: &str = "</w:pPr>";
+                let at = xml.find(END).ok_or_else(|| {
+                    Error::Docx("unexpected paragraph markup from docx-rs (no </w:pPr>)".into())
+                })?;
+                Ok(format!("{}{sect}{}", &xml[..at], &xml[at..]).into_bytes())
+            }
         }
     }
 }
@@ -117,6 +139,8 @@ pub(super) struct Body {
     builder: Builder,
     text_width: i32,
     after_table: bool,
+    /// The section being written: `None` the first, else how it started.
+    section: Option<SectionStart>,
 }
 
 impl Body {
@@ -125,8 +149,10 @@ impl Body {
         let b = &mut self.builder;
         // Word merges adjacent tables and gives a document ending in a table a full-size
         // empty paragraph: a 1 pt spacer avoids both.
-        let is_table = matches!(block, Block::Columns(_) | Block::Table(_));
-        if self.after_table && is_table {
+        let is_table = matches!(block, Block::Columns(_) | Block::Table(_) | Block::Boxed(_));
+        // A box with space above has a spacer of its own, which also keeps the tables apart.
+        let own_spacer = matches!(block, Block::Boxed(bx) if space_above(bx.space_before_pt) > 0.0);
+        if self.after_table && is_table && !own_spacer {
             emit(Item::para(b.base(1.0, 0.0, 0.0, 1.0)))?;
         }
         self.after_table = is_table;
@@ -145,15 +171,31 @@ impl Body {
                 }
                 emit(Item::TableClose)
             }
+            Block::Boxed(bx) => {
+                let before = space_above(bx.space_before_pt);
+                if before > 0.0 {
+                    emit(Item::para(b.base(1.0, before - 1.0, 0.0, 1.0)))?;
+                }
+                let column = self.text_width as f32 * 25.4 / 1440.0;
+                emit(Item::table(b.boxed(bx, column)))
+            }
+            Block::Section(start) => {
+                let ending = self.section.replace(*start);
+                emit(Item::SectionEnd(
+                    Box::new(b.base(1.0, 0.0, 0.0, 1.0)),
+                    ending,
+                ))
+            }
         }
     }
 
-    /// Emits what follows the last block: a spacer if it was a table.
-    pub(super) fn finish(mut self, emit: &mut Emit<'_>) -> Result<()> {
+    /// Emits what follows the last block: a spacer if it was a table. Returns how the last
+    /// section started (`None`: the document has one section), for the body's `w:sectPr`.
+    pub(super) fn finish(mut self, emit: &mut Emit<'_>) -> Result<Option<SectionStart>> {
         if self.after_table {
             emit(Item::para(self.builder.base(1.0, 0.0, 0.0, 1.0)))?;
         }
-        Ok(())
+        Ok(self.section)
     }
 }
 
@@ -166,14 +208,17 @@ struct Place {
 
 pub(super) struct Builder {
     fonts: RunFonts,
+    /// The faces, to measure a boxed mark as wide as its text.
+    book: FontBook,
     next_id: u32,
 }
 
 impl Builder {
-    pub(super) fn new(family: &str) -> Self {
-        let f = family;
+    pub(super) fn new(book: &FontBook) -> Self {
+        let f = &book.docx_family;
         Builder {
             fonts: RunFonts::new().ascii(f).hi_ansi(f).cs(f).east_asia(f),
+            book: book.clone(),
             next_id: 0,
         }
     }
@@ -189,13 +234,17 @@ impl Builder {
             )));
         }
         let header_dist = twips(page.page_number.from_top).max(0);
+        let footer_dist = match &page.first_page_footer {
+            Some(f) => twips(f.from_bottom).max(0),
+            None => header_dist,
+        };
         let margin = PageMargin {
             top: twips(page.margin_top),
             left: twips(page.margin_left),
             bottom: twips(page.margin_bottom),
             right: twips(page.margin_right),
             header: header_dist,
-            footer: header_dist,
+            footer: footer_dist,
             gutter: 0,
         };
         let size = |mm: Mm| u32::try_from(twips(mm)).unwrap_or(0);
@@ -209,10 +258,15 @@ impl Builder {
             .updated_at(date)
             .header(self.number_header(page.page_number.size_pt))
             .first_header(Header::new().add_paragraph(self.base(1.0, 0.0, 0.0, 1.0)));
+        let docx = match &page.first_page_footer {
+            Some(f) => docx.first_footer(self.first_footer(f)),
+            None => docx,
+        };
         let body = Body {
             builder: self,
             text_width,
             after_table: false,
+            section: None,
         };
         Ok((docx, body))
     }
@@ -318,6 +372,26 @@ impl Builder {
             .set_borders(ParagraphBorders::with_empty().set(border))
     }
 
+    /// The first page's footer: its paragraphs, the first with a top border as the rule
+    /// across the text width.
+    fn first_footer(&mut self, f: &ModelFooter) -> DFooter {
+        let width = ((f64::from(f.rule_pt) * 8.0).round() as usize).clamp(2, 96);
+        let mut footer = DFooter::new();
+        for (i, p) in f.paras.iter().enumerate() {
+            let mut para = self.para(p, Place::default());
+            if i == 0 {
+                let border = ParagraphBorder::new(ParagraphBorderPosition::Top)
+                    .val(BorderType::Single)
+                    .size(width)
+                    .space(0)
+                    .color("000000");
+                para = para.set_borders(ParagraphBorders::with_empty().set(border));
+            }
+            footer = footer.add_paragraph(para);
+        }
+        footer
+    }
+
     /// The default header: a centred PAGE field.
     fn number_header(&mut self, size_pt: f32) -> Header {
         let field = self
@@ -389,8 +463,23 @@ impl Builder {
             let p = match block {
                 Block::Para(p) => self.para(p, place),
                 Block::Rule(r) => self.rule(r, width, place),
-                Block::Columns(_) | Block::Table(_) => {
-                    return Err(Error::Docx("columns and tables cannot be nested".into()));
+                Block::Boxed(bx) => {
+                    // A nested table, after a spacer paragraph for the space above (and the
+                    // cell's), and before the paragraph a cell must end with.
+                    let before = space_above(bx.space_before_pt + place.extra_before_pt);
+                    if before > 0.0 {
+                        let spacer = self.base(1.0, before - 1.0, 0.0, 1.0);
+                        cell = cell.add_paragraph(spacer.keep_next(true));
+                    }
+                    let column = width as f32 * 25.4 / 1440.0;
+                    cell = cell.add_table(self.boxed(bx, column));
+                    self.base(1.0, 0.0, 0.0, CELL_TRAILER_PT)
+                        .keep_next(place.keep_next)
+                }
+                Block::Columns(_) | Block::Table(_) | Block::Section(_) => {
+                    return Err(Error::Docx(
+                        "columns, tables and sections cannot be nested".into(),
+                    ));
                 }
             };
             cell = cell.add_paragraph(p);
@@ -398,24 +487,34 @@ impl Builder {
         Ok(cell)
     }
 
+    /// A boxed mark: a 1×1 table centred in its column, of exact row height, single borders,
+    /// the paragraph centred vertically in it.
+    fn boxed(&mut self, b: &Boxed, column: Mm) -> Table {
+        let width = twips(box_width(b, column, &self.book)).max(1) as usize;
+        let borders = single_borders(b.border_pt, false);
+        let para = self.para(&inner_para(b), Place::default());
+        let cell = TableCell::new()
+            .width(width, WidthType::Dxa)
+            .vertical_align(VAlignType::Center)
+            .add_paragraph(para);
+        let row = TableRow::new(vec![cell])
+            .row_height(twips(b.height).max(1) as f32)
+            .height_rule(HeightRule::Exact)
+            .cant_split();
+        Table::new(vec![row])
+            .set_borders(borders)
+            .set_grid(vec![width])
+            .width(width, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed)
+            .align(TableAlignmentType::Center)
+            .margins(TableCellMargins::new().margin(0, 0, 0, 0))
+    }
+
     /// A ruled table; rows never split across pages.
     /// A ruled table's properties and grid; its rows come from [`Builder::table_row`].
     fn table_shell(&mut self, t: &ModelTable) -> Table {
         let pad = twips(t.padding).max(0) as usize;
-        let size = ((f64::from(t.border_pt) * 8.0).round() as usize).clamp(2, 96);
-        let border = |pos| {
-            TableBorder::new(pos)
-                .border_type(BorderType::Single)
-                .size(size)
-                .color("000000")
-        };
-        let borders = TableBorders::with_empty()
-            .set(border(TableBorderPosition::Top))
-            .set(border(TableBorderPosition::Left))
-            .set(border(TableBorderPosition::Bottom))
-            .set(border(TableBorderPosition::Right))
-            .set(border(TableBorderPosition::InsideH))
-            .set(border(TableBorderPosition::InsideV));
+        let borders = single_borders(t.border_pt, true);
         let widths: Vec<i32> = t.widths.iter().map(|w| twips(*w)).collect();
         Table::new(Vec::new())
             .set_borders(borders)
@@ -439,4 +538,27 @@ impl Builder {
             .collect();
         TableRow::new(cells).cant_split()
     }
+}
+
+/// Single black borders `border_pt` wide round a table, and between its cells if `inside`.
+fn single_borders(border_pt: f32, inside: bool) -> TableBorders {
+    // Border widths are eighths of a point; Word accepts 2..=96.
+    let size = ((f64::from(border_pt) * 8.0).round() as usize).clamp(2, 96);
+    let border = |pos| {
+        TableBorder::new(pos)
+            .border_type(BorderType::Single)
+            .size(size)
+            .color("000000")
+    };
+    let mut borders = TableBorders::with_empty()
+        .set(border(TableBorderPosition::Top))
+        .set(border(TableBorderPosition::Left))
+        .set(border(TableBorderPosition::Bottom))
+        .set(border(TableBorderPosition::Right));
+    if inside {
+        borders = borders
+            .set(border(TableBorderPosition::InsideH))
+            .set(border(TableBorderPosition::InsideV));
+    }
+    borders
 }

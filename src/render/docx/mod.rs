@@ -36,10 +36,11 @@ impl Renderer for DocxRenderer {
     ) -> Result<()> {
         let family = &ctx.fonts.docx_family;
         let date = package::rfc3339(ctx.epoch);
-        let (skeleton, mut body) = blocks::Builder::new(family).setup(&doc.page, &date)?;
+        let (skeleton, mut body) = blocks::Builder::new(ctx.fonts).setup(&doc.page, &date)?;
         let blocks = doc.blocks;
-        let write_body = |w: &mut dyn Write| {
+        let write_body = |w: &mut dyn Write, sect_pr: &str| {
             let mut xml = blocks::ItemXml::default();
+            xml.sect_pr = Some(sect_pr.to_owned());
             let mut emit = |item: blocks::Item| {
                 w.write_all(&xml.xml(&item)?)
                     .map_err(|e| Error::Docx(format!("writing the document body: {e}")))

@@ -2,12 +2,18 @@
 //! placeholder paragraph; `word/document.xml` is docx-rs's part with the placeholder replaced
 //! by the body, written (and deflated) block by block as it is built, straight into the
 //! output, so memory does not grow with the length of the document.
+//!
+//! Section breaks copy docx-rs's body `w:sectPr` (page size, margins, header references,
+//! `titlePg`) into the paragraph that ends each section; a section that restarts the page
+//! numbers gets `<w:pgNumType w:start="1" />`. The markup is checked, never assumed: an
+//! unexpected shape is an error.
 
 use std::io::{Cursor, Write};
 
 use docx_rs::{BuildXML, Docx, Paragraph, Run};
 
 use super::package::{self, DOCUMENT};
+use crate::doc::model::SectionStart;
 use crate::error::{Error, Result};
 use crate::render::Output;
 
@@ -20,7 +26,7 @@ pub(super) fn write<'a>(
     skeleton: Docx,
     title: &str,
     family: &str,
-    body: impl FnOnce(&mut dyn Write) -> Result<()> + 'a,
+    body: impl FnOnce(&mut dyn Write, &str) -> Result<Option<SectionStart>> + 'a,
     out: &mut dyn Output,
 ) -> Result<()> {
     let placeholder = Paragraph::new()
@@ -39,8 +45,9 @@ pub(super) fn pack(docx: Docx) -> Result<Vec<u8>> {
     Ok(stored.into_inner())
 }
 
-/// Writes the body into the (deflating) writer of `word/document.xml`.
-type WriteBody<'a> = Box<dyn FnOnce(&mut dyn Write) -> Result<()> + 'a>;
+/// Writes the body into the (deflating) writer of `word/document.xml`, given docx-rs's body
+/// `w:sectPr`; returns how the last section started (`None`: one section).
+type WriteBody<'a> = Box<dyn FnOnce(&mut dyn Write, &str) -> Result<Option<SectionStart>> + 'a>;
 
 /// How `word/document.xml` is completed: the bytes of the placeholder to replace, and what
 /// writes the body in its place.
@@ -53,7 +60,7 @@ impl<'a> Splice<'a> {
     /// Replaces `marker` (the placeholder's XML) with what `body` writes.
     pub(super) fn new(
         marker: Vec<u8>,
-        body: impl FnOnce(&mut dyn Write) -> Result<()> + 'a,
+        body: impl FnOnce(&mut dyn Write, &str) -> Result<Option<SectionStart>> + 'a,
     ) -> Self {
         Splice {
             marker,
@@ -71,10 +78,62 @@ impl<'a> Splice<'a> {
         };
         let (head, tail) = split_at_marker(xml, &self.marker).ok_or_else(missing)?;
         let io = |e: std::io::Error| Error::Docx(format!("writing {DOCUMENT}: {e}"));
+        let tail = std::str::from_utf8(tail)
+            .map_err(|_| Error::Docx(format!("{DOCUMENT} from docx-rs is not UTF-8")))?;
+        let (at, end) = body_sect_pr(tail)?;
         out.write_all(head).map_err(io)?;
-        (self.body)(out)?;
-        out.write_all(tail).map_err(io)
+        let last = (self.body)(out, &tail[at..end])?;
+        match last {
+            None => out.write_all(tail.as_bytes()).map_err(io),
+            Some(start) => {
+                let sect = section_properties(&tail[at..end], Some(start))?;
+                let patched = format!("{}{sect}{}", &tail[..at], &tail[end..]);
+                out.write_all(patched.as_bytes()).map_err(io)
+            }
+        }
     }
+}
+
+const SECT_OPEN: &str = "<w:sectPr>";
+const SECT_CLOSE: &str = "</w:sectPr>";
+
+/// Where docx-rs's body `w:sectPr` is in the part's end: it must occur exactly once.
+fn body_sect_pr(tail: &str) -> Result<(usize, usize)> {
+    let shape = || Error::Docx(format!("unexpected {DOCUMENT} from docx-rs (body sectPr)"));
+    let at = tail.find(SECT_OPEN).ok_or_else(shape)?;
+    let end = tail[at..].find(SECT_CLOSE).ok_or_else(shape)? + at + SECT_CLOSE.len();
+    if tail[end..].contains(SECT_OPEN) {
+        return Err(shape());
+    }
+    Ok((at, end))
+}
+
+/// The `w:sectPr` of a section, from docx-rs's body one: the first section's is that one
+/// unchanged; a later section starts on a new page (`w:type nextPage`) and, when it restarts
+/// the numbering, at 1 with its first page unnumbered (`pgNumType start=1`, `titlePg`),
+/// otherwise numbered on from the section before, its first page included.
+pub(super) fn section_properties(base: &str, start: Option<SectionStart>) -> Result<String> {
+    let Some(start) = start else {
+        return Ok(base.to_owned());
+    };
+    let shape = || Error::Docx("unexpected sectPr from docx-rs".into());
+    if !base.starts_with(SECT_OPEN) || !base.ends_with(SECT_CLOSE) || base.contains("pgNumType") {
+        return Err(shape());
+    }
+    const TITLE_PG: &str = "<w:titlePg />";
+    let mut sect = base.to_owned();
+    if !start.restart_numbering {
+        sect = sect.replacen(TITLE_PG, "", 1);
+    }
+    let extra = if start.restart_numbering {
+        r#"<w:pgNumType w:start="1" /><w:type w:val="nextPage" />"#
+    } else {
+        r#"<w:type w:val="nextPage" />"#
+    };
+    // docx-rs's order: page number type and section type come before `titlePg`.
+    let at = sect.find(TITLE_PG).unwrap_or(sect.len() - SECT_CLOSE.len());
+    sect.insert_str(at, extra);
+    Ok(sect)
 }
 
 /// What comes before and after `marker` (a placeholder's XML) in `xml`; `None` unless it

@@ -129,6 +129,7 @@ fn sample() -> Document {
                 size_pt: 13.0,
                 from_top: 10.0,
             },
+            first_page_footer: None,
         },
         blocks: vec![
             Block::Columns(header),
@@ -390,7 +391,7 @@ fn render_whole(doc: &Document) -> Vec<u8> {
     let fonts = FontBook::builtin();
     let family = &fonts.docx_family;
     let date = package::rfc3339(0);
-    let (mut docx, mut body) = Builder::new(family).setup(&doc.page, &date).expect("setup");
+    let (mut docx, mut body) = Builder::new(&fonts).setup(&doc.page, &date).expect("setup");
     let mut items = Vec::new();
     let mut emit = |item| {
         items.push(item);
@@ -414,6 +415,7 @@ fn render_whole(doc: &Document) -> Vec<u8> {
                 docx
             }
             Item::TableClose => docx.add_table(open.take().expect("an open table")),
+            Item::SectionEnd(..) => panic!("no sections in this document"),
         };
     }
     let stored = splice::pack(docx).expect("pack");
@@ -542,7 +544,7 @@ fn long_stream_keeps_every_paragraph_in_order() {
         .filter_map(|i| match long_block(i, N) {
             Block::Para(p) => Some(p.text()),
             Block::Rule(_) => Some(String::new()),
-            Block::Columns(_) | Block::Table(_) => None,
+            Block::Columns(_) | Block::Table(_) | Block::Boxed(_) | Block::Section(_) => None,
         })
         .collect();
     // Spacers (empty paragraphs after tables) aside, the body is every paragraph in order.
@@ -610,11 +612,11 @@ fn a_stream_error_is_the_render_error() {
 #[test]
 fn a_missing_placeholder_is_an_error() {
     let fonts = FontBook::builtin();
-    let (docx, _) = Builder::new(&fonts.docx_family)
+    let (docx, _) = Builder::new(&fonts)
         .setup(&sample().page, "1970-01-01T00:00:00Z")
         .expect("setup");
     let stored = splice::pack(docx).expect("pack");
-    let splice = splice::Splice::new(b"<w:p>not there</w:p>".to_vec(), |_| {
+    let splice = splice::Splice::new(b"<w:p>not there</w:p>".to_vec(), |_, _| {
         panic!("the body is not written without the placeholder")
     });
     let sink = Cursor::new(Vec::new());

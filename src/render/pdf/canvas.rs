@@ -173,6 +173,26 @@ impl<'a> Canvas<'a> {
             .stroke();
     }
 
+    /// A stroked rectangle with its top-left corner at (`x`, `y`) (mm from the page's
+    /// top-left), `thickness` mm wide lines.
+    pub fn rect(&self, x: Mm, y: Mm, width: Mm, height: Mm, thickness: Mm) {
+        let mut content = self.content.borrow_mut();
+        let w = to_pt(thickness);
+        let mut current = self.line_width.borrow_mut();
+        if *current != Some(w) {
+            content.set_line_width(w);
+            *current = Some(w);
+        }
+        content
+            .rect(
+                to_pt(x),
+                to_pt(self.page_height - y - height),
+                to_pt(width),
+                to_pt(height),
+            )
+            .stroke();
+    }
+
     /// Draws `runs` (left to right) on the baseline `baseline` mm from the page's top, as one
     /// text object.
     pub fn line(&self, baseline: Mm, runs: &[Run<'_>]) {

@@ -6,7 +6,7 @@ use genpdfi::error::Error as GenError;
 use genpdfi::style::Style;
 use genpdfi::{RenderResult, Size};
 
-use crate::doc::model::{Mm, PageSetup, Paragraph, Rule};
+use crate::doc::model::{Footer, Mm, PageSetup, Paragraph, Rule, SectionStart};
 use crate::fonts::{FontBook, MM_PER_PT};
 use crate::render::pdf::canvas::{Canvas, Frame, Run};
 use crate::render::pdf::lines::{break_lines, Line};
@@ -260,15 +260,32 @@ impl RuleElement {
     }
 }
 
-/// Margins and page numbers: centred in the top margin, none on page 1.
+/// Margins and page numbers: centred in the top margin, none on page 1 (of the document, or
+/// of a section that restarts the numbering).
 pub struct PageNumbers {
     pub setup: PageSetup,
+    /// The number of the page decorated last.
     page: usize,
+    /// The next page starts a section that shows no number on its first page.
+    hide_next: bool,
 }
 
 impl PageNumbers {
     pub fn new(setup: PageSetup) -> PageNumbers {
-        PageNumbers { setup, page: 0 }
+        PageNumbers {
+            setup,
+            page: 0,
+            hide_next: true,
+        }
+    }
+
+    /// The next page starts a new section: with `restart_numbering` it is page 1 again, and
+    /// shows no number (as page 1 of the document).
+    pub fn start_section(&mut self, start: SectionStart) {
+        if start.restart_numbering {
+            self.page = 0;
+            self.hide_next = true;
+        }
     }
 }
 
@@ -277,8 +294,9 @@ impl PageNumbers {
     /// block inside the margins.
     pub fn decorate(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<Frame, GenError> {
         self.page += 1;
+        let hide = std::mem::take(&mut self.hide_next);
         let s = &self.setup;
-        if self.page >= 2 {
+        if !hide {
             let text = self.page.to_string();
             let style = style_for(s.page_number.size_pt, false, false);
             let w: f32 = style.str_width(cx.font_cache, &text).into();
@@ -303,5 +321,59 @@ impl PageNumbers {
             );
         }
         Ok(frame.inset(s.margin_top, s.margin_right, s.margin_bottom, s.margin_left))
+    }
+}
+
+/// The first page's footer (ô 13): a rule across the text width, then the paragraphs, the
+/// last line's box ending `from_bottom` above the paper's edge.
+pub struct FooterElement {
+    paras: Vec<ParaElement>,
+    rule: Mm,
+    from_bottom: Mm,
+    margin_bottom: Mm,
+}
+
+impl FooterElement {
+    pub fn new(footer: &Footer, page: &PageSetup, width: Mm, fonts: &FontBook) -> FooterElement {
+        FooterElement {
+            paras: footer
+                .paras
+                .iter()
+                .map(|p| ParaElement::new(p.clone(), width, fonts, f32::MAX))
+                .collect(),
+            rule: pt(footer.rule_pt.max(0.0)),
+            from_bottom: footer.from_bottom,
+            margin_bottom: page.margin_bottom,
+        }
+    }
+
+    /// The footer's height: the rule and the paragraphs.
+    pub fn height(&self) -> Mm {
+        self.rule + self.paras.iter().map(ParaElement::height).sum::<Mm>()
+    }
+
+    /// How much higher page 1's text must end: what the footer and its distance take beyond
+    /// the bottom margin.
+    pub fn overlap(&self) -> Mm {
+        (self.from_bottom + self.height() - self.margin_bottom).max(0.0)
+    }
+
+    /// Draws the footer in `text` (the page's text block, before it is shortened).
+    pub fn draw(&self, cx: &Canvas<'_>, text: &Frame) -> Result<(), GenError> {
+        let paper_bottom = text.y + text.height + self.margin_bottom;
+        let top = paper_bottom - self.from_bottom - self.height();
+        let y = top + self.rule / 2.0;
+        cx.stroke((text.x, y), (text.x + text.width, y), self.rule);
+        let frame = Frame {
+            x: text.x,
+            y: 0.0,
+            width: text.width,
+            height: paper_bottom,
+        };
+        let mut y = top + self.rule;
+        for p in &self.paras {
+            y += p.draw_all(cx, &frame, 0.0, y)?;
+        }
+        Ok(())
     }
 }

@@ -9,6 +9,7 @@
 //! (measured: 0.27 MB a page, 2.3 GB for an 8,500-page report), so the file is written with
 //! pdf-writer instead.
 
+mod boxed;
 mod canvas;
 mod columns;
 mod elements;
@@ -26,14 +27,15 @@ use genpdfi::fonts::{FontCache, FontData, FontFamily};
 use genpdfi::{RenderResult, Size};
 use pdf_writer::{Filter, Name, Rect, Ref, Str, TextStr};
 
-use crate::doc::model::{Block, Mm, PageSetup};
+use crate::doc::model::{Block, Mm, PageSetup, SectionStart};
 use crate::doc::stream::{self, DocumentStream};
 use crate::error::{Error, Result};
 use crate::fonts::{Face, FontBook};
 use crate::render::{Output, RenderContext, Renderer};
+use boxed::BoxedElement;
 use canvas::{to_pt, Canvas, Frame, WidthTable};
 use columns::ColumnsElement;
-use elements::{rule_height, PageNumbers, ParaElement, RuleElement};
+use elements::{pt, rule_height, FooterElement, PageNumbers, ParaElement, RuleElement};
 use embed::{deflate, resource_name, FontUse};
 use file::PdfFile;
 use table::TableElement;
@@ -62,6 +64,10 @@ impl Renderer for PdfRenderer {
         let media = Rect::new(0.0, 0.0, to_pt(page.width), to_pt(page.height));
         let mut decorator = PageNumbers::new(page.clone());
         let mut blocks = Blocks::new(doc.blocks, &page, ctx.fonts);
+        let footer = page
+            .first_page_footer
+            .as_ref()
+            .map(|f| FooterElement::new(f, &page, blocks.width, ctx.fonts));
         let mut kids: Vec<Ref> = Vec::new();
         loop {
             let number = kids.len() + 1;
@@ -72,7 +78,14 @@ impl Renderer for PdfRenderer {
                 width: page.width,
                 height: page.height,
             };
-            let frame = decorator.decorate(&cx, full).map_err(gen)?;
+            if let Some(start) = blocks.section_started.take() {
+                decorator.start_section(start);
+            }
+            let mut frame = decorator.decorate(&cx, full).map_err(gen)?;
+            if let (1, Some(footer)) = (number, &footer) {
+                footer.draw(&cx, &frame).map_err(gen)?;
+                frame.height -= footer.overlap();
+            }
             let result = layout_page(&cx, frame, &mut blocks).map_err(gen)?;
             if let Some(e) = blocks.error.take() {
                 return Err(e);
@@ -152,6 +165,11 @@ fn layout_page(
             break;
         };
         let r = block.render(cx, frame.clone())?;
+        if let Flow::Section(s) = block {
+            if s.placed && r.has_more {
+                blocks.section_started = Some(s.start);
+            }
+        }
         frame.offset(r.size.height.into());
         result.size = result.size.stack_vertical(r.size);
         if r.has_more {
@@ -187,6 +205,8 @@ enum Flow {
     Rule(RuleElement),
     Columns(ColumnsElement),
     Table(TableElement),
+    Boxed(BoxedElement),
+    Section(SectionElement),
 }
 
 impl Flow {
@@ -200,6 +220,8 @@ impl Flow {
             Flow::Rule(r) => r.render(cx, frame),
             Flow::Columns(c) => c.render(cx, frame),
             Flow::Table(t) => t.render(cx, frame),
+            Flow::Boxed(b) => b.render(cx, frame),
+            Flow::Section(s) => s.render(frame),
         }
     }
 
@@ -209,6 +231,8 @@ impl Flow {
             Flow::Rule(r) => rule_height(&r.rule),
             Flow::Columns(c) => c.height(),
             Flow::Table(t) => t.start_height(),
+            Flow::Boxed(b) => b.height(),
+            Flow::Section(_) => pt(SECTION_BREAK_PT),
         }
     }
 }
@@ -225,6 +249,8 @@ struct Blocks<'d, 'f> {
     next: Option<Flow>,
     /// The stream's error, if it ended with one (layout stops there).
     error: Option<Error>,
+    /// A section break was placed: the next page starts the section.
+    section_started: Option<SectionStart>,
 }
 
 impl<'d, 'f> Blocks<'d, 'f> {
@@ -241,6 +267,7 @@ impl<'d, 'f> Blocks<'d, 'f> {
             current: None,
             next: None,
             error: None,
+            section_started: None,
         };
         blocks.current = blocks.pull();
         blocks.next = blocks.pull();
@@ -266,6 +293,11 @@ impl<'d, 'f> Blocks<'d, 'f> {
             Block::Rule(rule) => Flow::Rule(RuleElement { rule }),
             Block::Columns(c) => Flow::Columns(ColumnsElement::new(&c, width, fonts, height)),
             Block::Table(t) => Flow::Table(TableElement::new(t, fonts, height)),
+            Block::Boxed(b) => Flow::Boxed(BoxedElement::new(&b, width, fonts, false)),
+            Block::Section(start) => Flow::Section(SectionElement {
+                start,
+                placed: false,
+            }),
         })
     }
 
@@ -283,6 +315,37 @@ impl<'d, 'f> Blocks<'d, 'f> {
         self.current = self.next.take();
         self.next = self.pull();
         self.reserve();
+    }
+}
+
+/// Height of the paragraph that ends a section in the DOCX (it holds the `w:sectPr`).
+const SECTION_BREAK_PT: f32 = 1.0;
+
+/// A section break: the DOCX's 1 pt paragraph that ends the section where it stands (on the
+/// next page if no room is left), then a new page.
+struct SectionElement {
+    start: SectionStart,
+    placed: bool,
+}
+
+impl SectionElement {
+    fn render(&mut self, frame: Frame) -> std::result::Result<RenderResult, genpdfi::error::Error> {
+        if self.placed {
+            // The new page: the section's blocks follow from its top.
+            return Ok(RenderResult::default());
+        }
+        let h = pt(SECTION_BREAK_PT);
+        if h > frame.height() + elements::EPS {
+            return Ok(RenderResult {
+                size: Size::new(0, 0),
+                has_more: true,
+            });
+        }
+        self.placed = true;
+        Ok(RenderResult {
+            size: Size::new(frame.width(), h),
+            has_more: true,
+        })
     }
 }
 

@@ -12,6 +12,7 @@ use genpdfi::error::Error as GenError;
 
 use crate::doc::model::{Block, Mm, Rule};
 use crate::fonts::FontBook;
+use crate::render::pdf::boxed::BoxedElement;
 use crate::render::pdf::canvas::{Canvas, Frame};
 use crate::render::pdf::elements::{draw_rule, rule_height, ParaElement, EPS};
 
@@ -19,6 +20,7 @@ use crate::render::pdf::elements::{draw_rule, rule_height, ParaElement, EPS};
 pub enum Item {
     Para(ParaElement),
     Rule(Rule),
+    Boxed(BoxedElement),
 }
 
 impl Item {
@@ -26,6 +28,7 @@ impl Item {
         match self {
             Item::Para(p) => p.height(),
             Item::Rule(r) => rule_height(r),
+            Item::Boxed(b) => b.height(),
         }
     }
 }
@@ -57,9 +60,10 @@ impl Cell {
                     Some(Item::Para(ParaElement::in_cell(p, width, fonts, page_room)))
                 }
                 Block::Rule(r) => Some(Item::Rule(r)),
-                // The model's contract: a cell holds paragraphs and rules only; the DOCX
-                // renderer refuses anything else, and assembly never builds it.
-                Block::Columns(_) | Block::Table(_) => None,
+                Block::Boxed(b) => Some(Item::Boxed(BoxedElement::new(&b, width, fonts, true))),
+                // The model's contract: a cell holds paragraphs, rules and boxes only; the
+                // DOCX renderer refuses anything else, and assembly never builds it.
+                Block::Columns(_) | Block::Table(_) | Block::Section(_) => None,
             })
             .collect();
         Cell {
@@ -85,6 +89,9 @@ impl Cell {
                 }
                 Item::Rule(r) => {
                     draw_rule(cx, frame, r, self.x, self.width, y);
+                }
+                Item::Boxed(b) => {
+                    b.draw(cx, frame, self.x, self.width, y)?;
                 }
             }
             y += item.height();
@@ -117,6 +124,14 @@ impl Cell {
                         return Ok((used, true));
                     }
                     draw_rule(cx, &sub, rule, 0.0, self.width, 0.0);
+                    used += h;
+                }
+                Item::Boxed(b) => {
+                    let h = b.height();
+                    if h > sub.height + EPS {
+                        return Ok((used, true));
+                    }
+                    b.draw(cx, &sub, 0.0, self.width, 0.0)?;
                     used += h;
                 }
             }
