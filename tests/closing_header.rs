@@ -190,6 +190,37 @@ fn issue10_cong_van_has_vv_marks_kinh_gui_and_drafter() {
     let urgent = line(&lines, "HỎA TỐC");
     assert!(urgent.y() > vv.y() && urgent.all_bold());
     assert!(urgent.x1() <= LEFT + HEADER_LEFT + 0.5);
+    // Check 52 (box): HỎA TỐC in a stroked 30 × 8 mm rectangle (±1), the text centred in it.
+    let page1 = &pdf::read(&pdf_path)[0];
+    let bx = page1
+        .rects
+        .iter()
+        .find(|r| {
+            r.x0 <= urgent.x0() && r.x1 >= urgent.x1() && r.y0 <= urgent.y() && r.y1 >= urgent.y()
+        })
+        .expect("a box around HỎA TỐC");
+    assert!(
+        ((bx.x1 - bx.x0) - 30.0).abs() <= 1.0,
+        "box {:.1} mm wide",
+        bx.x1 - bx.x0
+    );
+    assert!(
+        ((bx.y1 - bx.y0) - 8.0).abs() <= 1.0,
+        "box {:.1} mm high",
+        bx.y1 - bx.y0
+    );
+    assert!(((bx.x0 + bx.x1) / 2.0 - urgent.centre()).abs() < 0.5);
+    // ô 13: the address at the foot of page 1, 11 pt upright, under a rule across the text
+    // width.
+    let addr = starting(&lines, "Địa chỉ: Thôn Ba Tháp");
+    assert_eq!(addr.size(), 11.0);
+    assert!(addr.y() > 265.0, "address at {:.1} mm", addr.y());
+    let foot_rule = page1
+        .lines
+        .iter()
+        .find(|h| h.y < addr.y() && h.y > addr.y() - 10.0)
+        .expect("the rule above the address");
+    assert!(((foot_rule.x1 - foot_rule.x0) - 165.0).abs() <= 1.0);
     // Check 59: Kính gửi with three items aligned under the colon, 14 pt upright.
     let label = line(&lines, "Kính gửi:");
     let items: Vec<&TextLine> = [
@@ -250,6 +281,8 @@ fn issue10_one_recipient_is_one_kinh_gui_line() {
     assert!(!k.all_bold() && !k.all_italic());
     let c = (LEFT + 195.0) / 2.0;
     assert!((k.centre() - c).abs() < 1.0, "Kính gửi not centred");
+    // `address: false`: no ô 13 although the issuer has an address.
+    assert!(!lines.iter().any(|l| l.text().contains("Thôn Ba Tháp")));
 }
 
 /// Checks 50, 51 and 55 on a UBND notice: `TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH` typed as

@@ -340,18 +340,19 @@ fn urgency(text: &str, width: f32) -> Block {
 fn boxed_marks_at_the_top_level_and_in_a_column_cell() {
     let left_width = 66.0;
     let header = Block::Columns(Columns {
-        left_width,
-        left: vec![
-            Block::Para(para("Số: 12/UBND-VP", Align::Center, 13.0, false)),
-            urgency("THƯỢNG KHẨN", 40.0),
-        ],
-        right: vec![Block::Para(para(
-            "Sơn La, ngày 05 tháng 01 năm 2023",
-            Align::Center,
-            14.0,
-            false,
-        ))],
-        align_last: false,
+        widths: vec![left_width, 165.0 - left_width],
+        rows: vec![vec![
+            vec![
+                Block::Para(para("Số: 12/UBND-VP", Align::Center, 13.0, false)),
+                urgency("THƯỢNG KHẨN", 40.0),
+            ],
+            vec![Block::Para(para(
+                "Sơn La, ngày 05 tháng 01 năm 2023",
+                Align::Center,
+                14.0,
+                false,
+            ))],
+        ]],
         space_before_pt: 0.0,
     });
     let free = Block::Boxed(Boxed {
