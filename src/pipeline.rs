@@ -9,12 +9,15 @@ use serde_json::{json, Value};
 
 use crate::diag::Diagnostic;
 use crate::doc::assemble::{assemble, AssemblyInput};
+use crate::doc::copy::copy_document;
 use crate::doc::Document;
 use crate::env::Env;
 use crate::model::locate::locate;
 use crate::model::Loaded;
 use crate::render::{self, RenderContext};
+use crate::template::front::Dated;
 use crate::template::requires::{self, Requirement, Unmet};
+use crate::template::slots;
 
 /// One rendered file: `<template>.<ext>`.
 pub struct RenderedFile {
@@ -77,9 +80,123 @@ fn documents_from(
             );
             continue;
         };
+        if !front.formats.is_empty() && !front.formats.contains(&loaded.record.format) {
+            let (l, c) = place(".template");
+            let hint = if entry.template == "ket-luan" {
+                "a State body writes its conclusions as a notice: `thong-bao-ket-luan`".to_string()
+            } else {
+                format!(
+                    "the `{}` template is for {} documents",
+                    entry.template,
+                    front
+                        .formats
+                        .iter()
+                        .map(|f| f.profile().name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "the `{}` template has no `{}` form",
+                        entry.template,
+                        loaded.record.format.profile().name
+                    ),
+                )
+                .at(&loaded.source, l, c)
+                .field(format!("{here}.template"))
+                .hint(hint),
+            );
+            continue;
+        }
+        let session_date = loaded.record.session.date;
+        let date_order_broken = match (entry.date, session_date, front.dated) {
+            (Some(d), Some(s), Dated::AfterSession) => (d < s).then_some((d, s, "on or after")),
+            (Some(d), Some(s), Dated::BeforeSession) => (d > s).then_some((d, s, "on or before")),
+            _ => None,
+        };
+        if let Some((date, session, rule)) = date_order_broken {
+            let (l, c) = place(".date");
+            let relation = if rule == "on or after" {
+                "before the session it reports on"
+            } else {
+                "after the session it prepares"
+            };
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("the document is dated {date}, {relation} ({session})"),
+                )
+                .at(&loaded.source, l, c)
+                .field(format!("{here}.date"))
+                .hint(format!(
+                    "a `{}` is dated {rule} `session.date`",
+                    entry.template
+                )),
+            );
+        }
         let entry_json = serde_json::to_value(entry).unwrap_or(Value::Null);
+        let replaced = slots::replaced(&entry_json);
+        let mut slot_errors = false;
+        for key in entry.text.keys() {
+            if !front.slots.names.contains(key) {
+                slot_errors = true;
+                let (l, c) = place(&format!(".text.{key}"));
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "the `{}` template has no sentence `{key}` to replace",
+                            entry.template
+                        ),
+                    )
+                    .at(&loaded.source, l, c)
+                    .field(format!("{here}.text.{key}"))
+                    .hint(format!(
+                        "its sentences are: {}",
+                        front
+                            .slots
+                            .names
+                            .iter()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+        }
+        for (short, long) in [("content", "body"), ("summary", "summary")] {
+            let given = entry_json.get(short).is_some_and(|v| !v.is_null());
+            if given && entry.text.contains_key(long) {
+                slot_errors = true;
+                let (l, c) = place(&format!(".text.{long}"));
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "both `{short}` and `text.{long}` are given; they are the same text"
+                        ),
+                    )
+                    .at(&loaded.source, l, c)
+                    .field(format!("{here}.text.{long}"))
+                    .hint(format!("keep one of them (`{short}` is the short form)")),
+                );
+            }
+        }
+        if slot_errors {
+            continue;
+        }
         let mut entry_missing = Vec::new();
         for req in &front.requires {
+            let waived = req
+                .alternatives
+                .iter()
+                .any(|a| requires::is_record_path(a) && front.slots.waived(a, &replaced));
+            if waived {
+                continue;
+            }
             match requires::check(req, &data, &entry_json) {
                 None => {}
                 Some(unmet) => {
@@ -131,12 +248,24 @@ fn documents_from(
             m.insert("doc".into(), entry_json);
         }
         match env.engine.render(&entry.template, &ctx) {
-            Ok(rendered) => docs.push(assemble(&AssemblyInput::for_entry(
-                &loaded.record,
-                entry,
-                &rendered,
-                &env.fonts,
-            ))),
+            Ok(rendered) => {
+                let input = AssemblyInput::for_entry(&loaded.record, entry, &rendered, &env.fonts);
+                let doc = assemble(&input);
+                for copy in &entry.copies {
+                    match copy_of(env, &data, entry, copy, &doc, &input) {
+                        Ok(c) => docs.push(c),
+                        Err(e) => {
+                            let (l, c) = place(".copies");
+                            diags.push(
+                                Diagnostic::error(file, e.to_string())
+                                    .at(&loaded.source, l, c)
+                                    .field(format!("{here}.copies")),
+                            );
+                        }
+                    }
+                }
+                docs.push(doc);
+            }
             Err(e) => {
                 let (l, c) = place(".template");
                 diags.push(
@@ -229,6 +358,39 @@ fn unmet_diagnostic(
                 .hint(format!("write the {key}{or_else}"))
         }
     }
+}
+
+/// A copy (bản sao) of the document `doc`: for `TRÍCH SAO` with an `excerpt`, the document is
+/// assembled again with the excerpt as its body.
+fn copy_of(
+    env: &Env,
+    data: &Value,
+    entry: &crate::model::record::DocumentEntry,
+    copy: &crate::model::record::Copy,
+    doc: &Document,
+    input: &AssemblyInput,
+) -> crate::error::Result<Document> {
+    let Some(excerpt) = &copy.excerpt else {
+        return Ok(copy_document(doc, copy, input));
+    };
+    let mut part = entry.clone();
+    part.content = Some(excerpt.clone());
+    part.text.remove("body");
+    let mut ctx = data.clone();
+    if let Value::Object(m) = &mut ctx {
+        m.insert(
+            "doc".into(),
+            serde_json::to_value(&part).unwrap_or(Value::Null),
+        );
+    }
+    let rendered = env.engine.render(&entry.template, &ctx)?;
+    let part_input = AssemblyInput {
+        rendered: &rendered,
+        signers: input.signers.clone(),
+        ..*input
+    };
+    let excerpt_doc = assemble(&part_input);
+    Ok(copy_document(&excerpt_doc, copy, &part_input))
 }
 
 /// Renders every document of a record in every output format.

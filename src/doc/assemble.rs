@@ -141,7 +141,8 @@ pub fn tail(input: &AssemblyInput) -> Vec<Block> {
             blocks.extend(closing(input, profile))
         }
         Layout::News => {
-            if let Some(byline) = r.byline.as_deref().map(markup::inline_text) {
+            let byline = r.byline.as_deref().map(markup::inline_text);
+            if let Some(byline) = byline.filter(|b| !b.trim().is_empty()) {
                 let mut p = para(
                     &byline,
                     LineStyle {
@@ -221,7 +222,10 @@ fn finish_last(block: &mut Block, mark: Option<&'static str>) {
         last.keep_with_next = true;
         if let (Some(mark), Some(run)) = (mark, last.runs.last_mut()) {
             let trimmed = run.text.trim_end().trim_end_matches('.');
-            if !run.text.ends_with(mark) {
+            // Never `,./.` or `:./.`: a body ending in such a mark is left as it is (`check`
+            // warns about it).
+            let open_end = trimmed.ends_with([',', ';', ':', '-', '–']);
+            if !run.text.ends_with(mark) && !open_end {
                 run.text = format!("{trimmed}{mark}");
             }
         }
@@ -245,7 +249,7 @@ pub fn page_setup(p: &Profile) -> PageSetup {
     }
 }
 
-fn styled(size: f32, bold: bool) -> LineStyle {
+pub(crate) fn styled(size: f32, bold: bool) -> LineStyle {
     LineStyle {
         size,
         bold,
@@ -255,7 +259,7 @@ fn styled(size: f32, bold: bool) -> LineStyle {
 }
 
 /// A one-style paragraph at single line pitch.
-fn para(text: &str, s: LineStyle, align: Align) -> Paragraph {
+pub(crate) fn para(text: &str, s: LineStyle, align: Align) -> Paragraph {
     Paragraph {
         runs: vec![Run {
             text: text.to_string(),
@@ -274,7 +278,7 @@ fn para(text: &str, s: LineStyle, align: Align) -> Paragraph {
     }
 }
 
-fn rule(length: Mm, p: &Profile) -> Block {
+pub(crate) fn rule(length: Mm, p: &Profile) -> Block {
     Block::Rule(Rule {
         length,
         thickness_pt: p.rule_thickness_pt,
@@ -285,12 +289,12 @@ fn rule(length: Mm, p: &Profile) -> Block {
     })
 }
 
-fn width_of(fonts: &FontBook, text: &str, s: LineStyle) -> Mm {
+pub(crate) fn width_of(fonts: &FontBook, text: &str, s: LineStyle) -> Mm {
     fonts.width_mm(text, s.bold, s.italic, s.size)
 }
 
 /// `text` with each typed line wrapped in balanced lines to fit `width` ([`names`]).
-fn wrap(text: &str, width: Mm, s: LineStyle, fonts: &FontBook) -> String {
+pub(crate) fn wrap(text: &str, width: Mm, s: LineStyle, fonts: &FontBook) -> String {
     text.split('\n')
         .map(|line| names::balance(line, width, |t| width_of(fonts, t, s)))
         .collect::<Vec<_>>()
@@ -412,7 +416,7 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
 }
 
 /// The marks under the number: secrecy (ô 10a), urgency (ô 10b), circulation (ô 11).
-fn marks(input: &AssemblyInput, p: &Profile) -> Vec<Block> {
+pub(crate) fn marks(input: &AssemblyInput, p: &Profile) -> Vec<Block> {
     let Some(entry) = input.entry else {
         return Vec::new();
     };
@@ -585,8 +589,13 @@ fn title_block(input: &AssemblyInput, p: &Profile, text_width: Mm) -> (Vec<Block
 fn body(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     for block in markup::parse(markup_text) {
+        // Level 1 (`Phần I`, `Chương II` and their titles): centred, without indent.
+        let mut centred = false;
         let (mut runs, heading) = match block {
-            MarkupBlock::Heading { runs, .. } => (runs, true),
+            MarkupBlock::Heading { runs, level } => {
+                centred = level == 1;
+                (runs, true)
+            }
             MarkupBlock::Paragraph(runs) => (runs, false),
             MarkupBlock::Item { label, mut runs } => {
                 runs.insert(0, Run::plain(format!("{label} ")));
@@ -604,9 +613,13 @@ fn body(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Bloc
         }
         out.push(Block::Para(Paragraph {
             runs,
-            align: Align::Justify,
+            align: if centred {
+                Align::Center
+            } else {
+                Align::Justify
+            },
             size_pt: p.body_size,
-            first_indent: p.body_indent,
+            first_indent: if centred { 0.0 } else { p.body_indent },
             left_indent: 0.0,
             space_before_pt: p.body_space_before,
             space_after_pt: 0.0,

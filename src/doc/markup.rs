@@ -150,7 +150,10 @@ pub fn parse(markup: &str) -> Vec<MarkupBlock> {
             Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
                 push_text(&mut runs, &unescape(&t), bold > 0, italic > 0)
             }
-            Event::SoftBreak | Event::HardBreak => push_text(&mut runs, " ", bold > 0, italic > 0),
+            Event::SoftBreak => push_text(&mut runs, " ", bold > 0, italic > 0),
+            // A forced line break (a structured value's line ending ` \`): a `\n` in the run,
+            // drawn as a line break by both renderers.
+            Event::HardBreak => push_text(&mut runs, HARD_BREAK, bold > 0, italic > 0),
             _ => {}
         }
     }
@@ -237,10 +240,17 @@ pub fn inline_text(markup: &str) -> String {
 }
 
 /// Drops leading and trailing whitespace of a paragraph (code blocks keep a final newline).
+/// Stands for a forced line break while the runs are collected, since raw text's own line
+/// ends become spaces. A private-use character: no record value can contain one.
+const HARD_BREAK: &str = "\u{E001}";
+
 fn trim_runs(mut runs: Vec<Run>) -> Vec<Run> {
     for r in runs.iter_mut() {
         if r.text.contains('\n') {
             r.text = r.text.replace('\n', " ");
+        }
+        if r.text.contains(HARD_BREAK) {
+            r.text = r.text.replace(HARD_BREAK, "\n");
         }
     }
     if let Some(first) = runs.first_mut() {

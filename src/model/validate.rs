@@ -60,18 +60,6 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
             );
         }
         if let Some(date) = doc.date {
-            let before_session = s.date.filter(|session| date < *session);
-            if let Some(session_date) =
-                before_session.filter(|_| dated_after_session(&doc.template))
-            {
-                err(
-                    &format!("{here}.date"),
-                    format!(
-                        "the document is dated {date}, before the session it reports on ({session_date})",
-                    ),
-                    "a document is dated on or after `session.date`",
-                );
-            }
             if record.format == Format::Party && date < HD36_FROM {
                 let (line, col) = locate(source, &format!("{here}.date"));
                 out.borrow_mut().push(
@@ -106,6 +94,15 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
                 ),
                 "list each template once per record; a second notice of the same session goes in its own record file",
             );
+        }
+        for (k, copy) in doc.copies.iter().enumerate() {
+            if crate::doc::copy::slug(&copy.form).is_none() {
+                err(
+                    &format!("{here}.copies[{k}].form"),
+                    format!("`{}` is not a form of copy", copy.form),
+                    "write `SAO Y`, `SAO LỤC` or `TRÍCH SAO`",
+                );
+            }
         }
         for (field, signer) in signers_of(doc) {
             let Some(authority) = &signer.authority else {
@@ -201,12 +198,6 @@ fn invisible_name(c: char) -> &'static str {
         c if c.is_control() => "a control character",
         _ => "a direction mark",
     }
-}
-
-/// Documents dated before the session they belong to (an invitation, a plan) are allowed for
-/// these kinds; every other document reports on a session that has taken place.
-fn dated_after_session(template: &str) -> bool {
-    !matches!(template, "giay-moi" | "ke-hoach" | "cong-van")
 }
 
 /// The entry's signers with the field path of each (`signer`, `signers[1]`).

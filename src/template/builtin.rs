@@ -12,6 +12,10 @@ const BUILTIN: &[(&str, &[u8])] = &[
         "thong-bao-ket-luan",
         include_bytes!("../../templates/thong-bao-ket-luan.hbs"),
     ),
+    ("bao-cao", include_bytes!("../../templates/bao-cao.hbs")),
+    ("ke-hoach", include_bytes!("../../templates/ke-hoach.hbs")),
+    ("ket-luan", include_bytes!("../../templates/ket-luan.hbs")),
+    ("giay-moi", include_bytes!("../../templates/giay-moi.hbs")),
     (
         "bao-cao-thang",
         include_bytes!("../../templates/bao-cao-thang.hbs"),

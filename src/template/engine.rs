@@ -21,9 +21,12 @@ use serde_json::Value;
 use crate::doc::chunk::template_allows_cuts;
 use crate::error::{Error, Result};
 use crate::model::date::Date;
+use crate::model::values::STRUCTURED_MARK;
 use crate::template::each_session::{EachSession, NoSessions, Sessions};
 use crate::template::front::{self, FrontMatter};
 use crate::template::partials;
+use crate::template::slots::{self, SlotHelper, Slots};
+use crate::template::structured;
 use crate::template::{TemplateSource, TemplateText};
 
 /// A template rendered against one record: front matter values and the body markup.
@@ -36,11 +39,39 @@ pub struct Rendered {
     pub body: String,
 }
 
-/// Escapes text for the markup: every ASCII punctuation character that CommonMark could
-/// read as syntax gets a backslash, which the parser removes again.
+/// Escapes a record value for the markup. A plain value: every ASCII punctuation character
+/// that CommonMark could read as syntax gets a backslash, which the parser removes again, and
+/// spaces before a line end are dropped (so a plain value can never make a forced line
+/// break). A structured value (marked by [`STRUCTURED_MARK`], from the marker on) is
+/// translated by [`structured::to_markup`] instead: that translation is its escape.
 pub fn escape_markup(s: &str) -> String {
+    match s.split_once(STRUCTURED_MARK) {
+        None => escape_plain(s),
+        Some((plain, structured)) => {
+            let mut out = escape_plain(plain);
+            out.push_str(&structured::to_markup(
+                &structured.replace(STRUCTURED_MARK, ""),
+            ));
+            out
+        }
+    }
+}
+
+fn escape_plain(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let mut spaces = 1;
+            while chars.peek() == Some(&' ') {
+                chars.next();
+                spaces += 1;
+            }
+            if !matches!(chars.peek(), Some('\n') | Some('\r')) {
+                out.extend(std::iter::repeat_n(' ', spaces));
+            }
+            continue;
+        }
         if matches!(
             c,
             '\\' | '`'
@@ -87,6 +118,66 @@ handlebars_helper!(cap: |s: str| {
 handlebars_helper!(ngay: |s: str| Date::parse(s).map(|d| d.written_out()).unwrap_or_else(|_| s.to_string()));
 handlebars_helper!(so_ngay: |s: str| Date::parse(s).map(|d| format!("{:02}/{:02}/{}", d.day, d.month, d.year)).unwrap_or_else(|_| s.to_string()));
 handlebars_helper!(count: |v: array| v.len());
+handlebars_helper!(gio: |s: str| crate::model::values::Time::parse(s).map(|t| format!("{:02} giờ {:02}", t.hour, t.minute)).unwrap_or_else(|_| s.to_string()));
+handlebars_helper!(thu: |s: str| Date::parse(s).map(|d| weekday(&d).to_string()).unwrap_or_default());
+
+/// `thứ Hai` … `Chủ nhật` for a date.
+fn weekday(d: &Date) -> &'static str {
+    // 1970-01-01 was a Thursday.
+    match d.days_since_epoch().rem_euclid(7) {
+        0 => "thứ Năm",
+        1 => "thứ Sáu",
+        2 => "thứ Bảy",
+        3 => "Chủ nhật",
+        4 => "thứ Hai",
+        5 => "thứ Ba",
+        _ => "thứ Tư",
+    }
+}
+
+/// `inline_list LIST`: the items in one sentence as `(1) item (2) item`: each item keeps its own
+/// final punctuation, an item without any is followed by `;`, and the last one ends with `.`.
+/// Each item is escaped (or translated) as a record value by the helper itself.
+struct InlineList;
+
+impl HelperDef for InlineList {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn handlebars::Output,
+    ) -> handlebars::HelperResult {
+        let items = h
+            .param(0)
+            .and_then(|p| p.value().as_array())
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("inline_list", 0))?;
+        let n = items.len();
+        let mut text = String::new();
+        for (i, item) in items.iter().enumerate() {
+            let s = match item {
+                Value::String(s) => s.trim().to_string(),
+                other => other.to_string(),
+            };
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push_str(&format!("({}) ", i + 1));
+            let ends = s.chars().last().is_some_and(|c| ".;:!?".contains(c));
+            let item_text = escape_markup(&s);
+            text.push_str(&item_text);
+            if !ends {
+                text.push(if i + 1 == n { '.' } else { ';' });
+            }
+        }
+        out.write(&text)?;
+        Ok(())
+    }
+}
+
+#[allow(non_upper_case_globals)]
+const inline_list: InlineList = InlineList;
 
 /// `inc N`: N + 1, an error (not a wrap to 0) past the largest whole number.
 struct Inc;
@@ -141,6 +232,10 @@ impl Engine {
         hb.register_helper("inc", Box::new(Inc));
         hb.register_helper("join", Box::new(join));
         hb.register_helper("each_session", Box::new(NoSessions));
+        hb.register_helper("slot", Box::new(SlotHelper));
+        hb.register_helper("inline_list", Box::new(inline_list));
+        hb.register_helper("gio", Box::new(gio));
+        hb.register_helper("thu", Box::new(thu));
         Engine {
             hb,
             fronts: BTreeMap::new(),
@@ -161,7 +256,15 @@ impl Engine {
 
     pub fn add(&mut self, t: &TemplateText) -> Result<()> {
         partials::check_source(&t.name, &t.text)?;
-        let (fm, body) = front::split(&t.name, &t.text)?;
+        let (mut fm, body) = front::split(&t.name, &t.text)?;
+        fm.slots = Slots::of(
+            &body,
+            &[
+                ("summary", fm.summary.as_deref()),
+                ("headline", fm.headline.as_deref()),
+                ("byline", fm.byline.as_deref()),
+            ],
+        );
         let reg = |hb: &mut Handlebars<'static>, key: String, src: &str, line: usize| {
             hb.register_template_string(&key, src)
                 .map_err(|e| Error::Template {
@@ -288,6 +391,9 @@ impl Engine {
             })?;
         let run = |key: &str, line: usize| self.render_capped(name, key, data, line);
         let part = |p: &str, present: bool| -> Result<Option<String>> {
+            if let Some(text) = slots::replacement(data, p) {
+                return Ok(Some(escape_markup(text)));
+            }
             if present {
                 run(&format!("{name}#{p}"), 0).map(Some)
             } else {
@@ -298,7 +404,9 @@ impl Engine {
             summary: part("summary", front.summary.is_some())?,
             headline: part("headline", front.headline.is_some())?,
             byline: part("byline", front.byline.is_some())?,
-            body: if with_body {
+            body: if let Some(text) = slots::replacement(data, "body").filter(|_| with_body) {
+                escape_markup(text)
+            } else if with_body {
                 run(name, front.body_line)?
             } else {
                 String::new()

@@ -36,6 +36,18 @@ impl Layout {
     }
 }
 
+/// When a document may be dated, against its session's date (`dated:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dated {
+    /// A report on a session that took place: on or after `session.date` (the default).
+    #[default]
+    AfterSession,
+    /// An invitation, a plan: before the session.
+    BeforeSession,
+    /// Any date.
+    Any,
+}
+
 #[derive(Debug, Clone)]
 pub struct FrontMatter {
     pub layout: Layout,
@@ -48,6 +60,12 @@ pub struct FrontMatter {
     pub byline: Option<String>,
     /// Line in the template file where the body starts (1-based), for error messages.
     pub body_line: usize,
+    /// When the document may be dated (`dated: after-session | before-session | any`).
+    pub dated: Dated,
+    /// The formats that have this kind of document (`formats: party`); empty means both.
+    pub formats: Vec<crate::profile::Format>,
+    /// The sentences a record may replace (filled in when the template is compiled).
+    pub slots: crate::template::slots::Slots,
 }
 
 /// Splits a template into its front matter and body source.
@@ -71,6 +89,9 @@ pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
         headline: None,
         byline: None,
         body_line: 0,
+        slots: Default::default(),
+        formats: Vec::new(),
+        dated: Dated::default(),
     };
     let mut closed = false;
     let mut line_no = 1;
@@ -105,6 +126,31 @@ pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
             "type" => fm.type_name = Some(value),
             "abbr" => fm.abbr = Some(value),
             "requires" => fm.requires = crate::template::requires::parse(&value),
+            "dated" => {
+                fm.dated = match value.as_str() {
+                    "after-session" => Dated::AfterSession,
+                    "before-session" => Dated::BeforeSession,
+                    "any" => Dated::Any,
+                    other => {
+                        return Err(bad(format!(
+                            "line {line_no}: dated `{other}` is not `after-session`, `before-session` or `any`"
+                        )))
+                    }
+                }
+            }
+            "formats" => {
+                for f in value.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+                    fm.formats.push(match f {
+                        "party" => crate::profile::Format::Party,
+                        "state" => crate::profile::Format::State,
+                        other => {
+                            return Err(bad(format!(
+                                "line {line_no}: format `{other}` is not `party` or `state`"
+                            )))
+                        }
+                    });
+                }
+            }
             "summary" => fm.summary = Some(value),
             "headline" => fm.headline = Some(value),
             "byline" => fm.byline = Some(value),

@@ -7,6 +7,8 @@ pub mod engine;
 pub mod front;
 pub mod partials;
 pub mod requires;
+pub mod slots;
+pub mod structured;
 
 pub use builtin::{TemplateSource, TemplateText};
 pub use engine::{render_template, Rendered};

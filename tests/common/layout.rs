@@ -26,9 +26,16 @@ pub struct Expect {
     pub label_size: f32,
     pub item_size: f32,
     pub page_number_size: (f32, f32),
+    /// The type name line (ô 5a), `THÔNG BÁO` unless set with [`Expect::kind`].
+    pub type_name: &'static str,
 }
 
 impl Expect {
+    /// The same expectations for another kind of document (`KẾ HOẠCH`, `GIẤY MỜI`, …).
+    pub fn kind(self, type_name: &'static str) -> Expect {
+        Expect { type_name, ..self }
+    }
+
     pub fn party() -> Expect {
         Expect {
             profile: Profile::Party,
@@ -41,6 +48,7 @@ impl Expect {
             label_size: 14.0,
             item_size: 12.0,
             page_number_size: (14.0, 14.0),
+            type_name: "THÔNG BÁO",
         }
     }
     pub fn state() -> Expect {
@@ -55,6 +63,7 @@ impl Expect {
             label_size: 12.0,
             item_size: 11.0,
             page_number_size: (13.0, 14.0),
+            type_name: "THÔNG BÁO",
         }
     }
 }
@@ -421,7 +430,7 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
         || format!("column centres {left_centre:.1} / {right_centre:.1}"),
     );
     // 20–22. Title block.
-    let type_line = find(&l1, |t| t == "THÔNG BÁO");
+    let type_line = find(&l1, |t| t == ex.type_name);
     rep.check(
         20,
         type_line.is_some_and(|t| {
@@ -579,9 +588,17 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
         .iter()
         .filter(|l| l.y() >= closing_y - 1.0 && l.centre() > LEFT + 0.4 * 165.0)
         .collect();
+    // The authority may take several lines (`TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH`): the
+    // position is the last line above the signature space, the name the last line.
     let authority = closing_right.first().copied();
-    let position = closing_right.get(1).copied();
-    let name = closing_right.get(2).copied();
+    let name = closing_right
+        .last()
+        .copied()
+        .filter(|_| closing_right.len() >= 3);
+    let position = closing_right
+        .windows(2)
+        .find(|w| w[1].y() - w[0].y() >= 20.0)
+        .map(|w| w[0]);
     let prefix_ok = |t: &str| {
         if party {
             ["T/M ", "K/T ", "T/L "].iter().any(|p| t.starts_with(p))
@@ -653,7 +670,45 @@ pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
             l.y() > closing_y && l.centre() < LEFT + 0.4 * 165.0 && l.size() == ex.item_size
         })
         .collect();
-    // Items may wrap: an item starts with "- ".
+    // Items may wrap: an item starts with "- ". The drafter's initials and copies (ô 12,
+    // `PL.(30)`) are the line under the items, not an item.
+    let is_drafter = |t: &str| {
+        let t = t.trim_end_matches('.');
+        t.split_once('(').is_some_and(|(code, rest)| {
+            !code.is_empty()
+                && code.trim_end_matches('.').chars().all(|c| c.is_uppercase())
+                && rest
+                    .strip_suffix(')')
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        })
+    };
+    let drafter = items.iter().find(|l| is_drafter(&l.text()));
+    if let Some(d) = drafter {
+        let above = items
+            .iter()
+            .filter(|l| l.y() < d.y())
+            .map(|l| l.y())
+            .fold(f32::MIN, f32::max);
+        rep.check(
+            53,
+            !d.all_bold()
+                && !d.all_italic()
+                && (d.y() - above) <= 7.0
+                && (d.x0() - LEFT).abs() <= 1.0,
+            || {
+                format!(
+                    "drafter line {:?} at {:.1}/{:.1} mm",
+                    d.text(),
+                    d.x0(),
+                    d.y() - above
+                )
+            },
+        );
+    }
+    let items: Vec<&TextLine> = items
+        .into_iter()
+        .filter(|l| !is_drafter(&l.text()))
+        .collect();
     let mut joined: Vec<String> = Vec::new();
     for it in &items {
         let t = it.text();
@@ -958,7 +1013,7 @@ pub fn check_docx(path: &Path, ex: &Expect, rep: &mut Report) {
         }),
         || format!("date {:?}", date.map(|d| &d.text)),
     );
-    let ty = by_text("THÔNG BÁO");
+    let ty = by_text(ex.type_name);
     rep.check(
         20,
         ty.is_some_and(|t| {

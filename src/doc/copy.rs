@@ -1,0 +1,103 @@
+//! Copies (bản sao, NĐ 30 Phụ lục I Phần II, Mẫu 3.1): the copied document reproduced
+//! unchanged, then, right after its last block, a rule across the whole text width, the copy's
+//! own header (the copying body, its number `Số: 07/SY-VP`, `SAO Y` / `SAO LỤC` /
+//! `TRÍCH SAO` where the national title would be, the place and date), and its closing block
+//! (recipients, the copy signer).
+
+use crate::doc::assemble::{page_setup, para, rule, tail, width_of, wrap, AssemblyInput};
+use crate::doc::model::*;
+use crate::doc::names;
+use crate::model::record::Copy;
+use crate::profile::{single_pitch, Format, Profile};
+
+/// The three forms of a copy and the number abbreviation of each (State; a Party copy is
+/// numbered `BS`).
+pub const FORMS: &[(&str, &str, &str)] = &[
+    ("SAO Y", "SY", "sao-y"),
+    ("SAO LỤC", "SL", "sao-luc"),
+    ("TRÍCH SAO", "TrS", "trich-sao"),
+];
+
+fn form_of(form: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    let upper = form.trim().to_uppercase();
+    FORMS.iter().find(|(name, _, _)| *name == upper)
+}
+
+/// The file name suffix of a copy (`sao-y`), or `None` for a form that is not one of the three.
+pub fn slug(form: &str) -> Option<&'static str> {
+    form_of(form).map(|f| f.2)
+}
+
+/// The copy of `original` (for `TRÍCH SAO`, a document already assembled from the excerpt).
+/// `input` is the original's assembly input: the copy's closing reuses its layout.
+pub fn copy_document(original: &Document, copy: &Copy, input: &AssemblyInput) -> Document {
+    let p = input.format.profile();
+    let (form, abbr, suffix) = form_of(&copy.form).copied().unwrap_or(FORMS[0]);
+    let abbr = match input.format {
+        Format::Party => "BS",
+        Format::State => abbr,
+    };
+    let mut blocks = original.blocks.clone();
+    blocks.push(Block::Rule(Rule {
+        length: original.page.text_width(),
+        thickness_pt: p.rule_thickness_pt,
+        space_before_pt: 12.0,
+        space_after_pt: 0.0,
+    }));
+    blocks.push(copy_header(copy, form, abbr, p, input));
+    let signers = vec![&copy.signer];
+    let closing_input = AssemblyInput {
+        number: copy.number,
+        date: Some(copy.date),
+        signers,
+        recipients: &copy.recipients,
+        entry: None,
+        ..*input
+    };
+    blocks.extend(tail(&closing_input));
+    Document {
+        kind: format!("{}-{suffix}", original.kind),
+        meta_title: format!("{form}: {}", original.meta_title),
+        page: original.page.clone(),
+        blocks,
+    }
+}
+
+fn copy_header(copy: &Copy, form: &str, abbr: &str, p: &Profile, input: &AssemblyInput) -> Block {
+    let issuer = &copy.issuer;
+    let fonts = input.fonts;
+    let left_w = p.header_left_width;
+    let mut left = Vec::new();
+    if let Some(parent) = &issuer.parent {
+        let text = wrap(parent, left_w, p.superior, fonts);
+        left.push(Block::Para(para(&text, p.superior, Align::Center)));
+    }
+    let name = wrap(&issuer.name, left_w, p.issuer, fonts);
+    left.push(Block::Para(para(&name, p.issuer, Align::Center)));
+    if let Some(frac) = p.issuer_rule_fraction {
+        let w = names::widest(&name, |t| width_of(fonts, t, p.issuer)).min(left_w);
+        left.push(rule(w * frac, p));
+    }
+    let number = p.number_line(copy.number, abbr, &issuer.code);
+    let mut number_para = para(&number, p.number, Align::Center);
+    // The copy's form stands where the national title would be.
+    let title_style = p.national_title.first().map_or(p.type_name, |(_, s)| *s);
+    let right = vec![Block::Para(para(form, title_style, Align::Center))];
+    let mut date_para = para(
+        &format!("{}, {}", issuer.place, copy.date.written_out()),
+        p.date,
+        Align::Center,
+    );
+    number_para.space_before_pt = 6.0;
+    date_para.space_before_pt = 6.0;
+    number_para.line_pitch_pt = single_pitch(p.date.size);
+    let rows = vec![
+        vec![left, right],
+        vec![vec![Block::Para(number_para)], vec![Block::Para(date_para)]],
+    ];
+    Block::Columns(Columns {
+        widths: vec![left_w, page_setup(p).text_width() - left_w],
+        rows,
+        space_before_pt: 6.0,
+    })
+}

@@ -1,0 +1,214 @@
+//! Structured content: a record value written under `structured:` translated into the markup
+//! the parser reads. This translation *is* that value's escape: everything the clerk typed
+//! prints literally except what the syntax below gives meaning to.
+//!
+//! - Each non-blank line is one paragraph.
+//! - A line ending in ` \` continues the same paragraph after a forced line break.
+//! - `Phần I`, `Chương II`, `Mục 1`, `Tiểu mục 2` alone on a line: a centred heading; the next
+//!   line, when it is in capitals, is its title (also centred).
+//! - `Điều 1. …`, `I. …`, `II- …` (Party): a bold heading kept with what follows.
+//! - `1.`, `1.1.`, `1-`, `a)`, `-`, `+`: paragraphs whose label is printed as typed.
+//! - `**bold**`, `*italic*`, `***both***`; `\*` prints `*`, `\\` prints `\`.
+//! - A line starting with `\` is never a heading: the backslash is dropped and the rest printed.
+
+use crate::template::engine::escape_markup;
+
+/// The markup for one structured value.
+pub fn to_markup(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut i = 0;
+    let mut continuing = false;
+    while i < lines.len() {
+        let line = lines[i];
+        i += 1;
+        if line.is_empty() {
+            continuing = false;
+            continue;
+        }
+        let (body, hard_break) = match line.strip_suffix('\\') {
+            Some(rest) if rest.ends_with(' ') && !rest.ends_with("\\ ") => (rest.trim_end(), true),
+            _ => (line, false),
+        };
+        if continuing {
+            out.push_str(&inline(body));
+        } else {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            match classify(body) {
+                Kind::Part => {
+                    out.push_str("# ");
+                    out.push_str(&inline(body));
+                    if let Some(next) = lines.get(i).filter(|n| is_caps_title(n)) {
+                        out.push_str("\n\n# ");
+                        out.push_str(&inline(next));
+                        i += 1;
+                    }
+                }
+                Kind::Heading => {
+                    out.push_str("## ");
+                    out.push_str(&inline(body));
+                }
+                Kind::Literal(rest) => out.push_str(&inline(rest)),
+                Kind::Paragraph => out.push_str(&inline(body)),
+            }
+        }
+        if hard_break {
+            out.push_str("\\\n");
+        }
+        continuing = hard_break;
+    }
+    out
+}
+
+enum Kind<'a> {
+    Part,
+    Heading,
+    Literal(&'a str),
+    Paragraph,
+}
+
+fn classify(line: &str) -> Kind<'_> {
+    if let Some(rest) = line.strip_prefix('\\') {
+        return Kind::Literal(rest);
+    }
+    let mut words = line.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let part_word = ["Phần", "Chương", "Mục"].contains(&first)
+        || (first == "Tiểu" && line.starts_with("Tiểu mục "));
+    let word_count = line.split_whitespace().count();
+    if part_word && (word_count == 2 || (first == "Tiểu" && word_count == 3)) {
+        return Kind::Part;
+    }
+    if is_article(line) || is_roman_heading(line) {
+        return Kind::Heading;
+    }
+    Kind::Paragraph
+}
+
+/// `Điều 12. …`, `Điều 3a. …`.
+fn is_article(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("Điều ") else {
+        return false;
+    };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 {
+        return false;
+    }
+    let after: String = rest.chars().skip(digits).collect();
+    let after = after
+        .strip_prefix(|c: char| c.is_ascii_lowercase() || c == 'đ')
+        .unwrap_or(&after);
+    after.starts_with('.')
+}
+
+/// `I. …`, `IV- …` (a Roman numeral, `.` or `-`, a space).
+fn is_roman_heading(line: &str) -> bool {
+    let numeral = line
+        .chars()
+        .take_while(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+        .count();
+    if numeral == 0 {
+        return false;
+    }
+    let rest = &line[numeral..];
+    (rest.starts_with(". ") || rest.starts_with("- ")) && rest.len() > 2
+}
+
+fn is_caps_title(line: &str) -> bool {
+    let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty()
+        && letters.iter().all(|c| !c.is_lowercase())
+        && !matches!(classify(line), Kind::Heading | Kind::Part)
+}
+
+/// One line's text: `*` is emphasis, `\x` prints `x`, everything else is escaped.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(next) => out.push_str(&escape_markup(&next.to_string())),
+                None => out.push_str("\\\\"),
+            },
+            '*' => out.push('*'),
+            other => out.push_str(&escape_markup(&other.to_string())),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::markup::{parse, MarkupBlock};
+
+    fn texts(markup: &str) -> Vec<(String, bool, Option<u8>)> {
+        parse(markup)
+            .into_iter()
+            .map(|b| match b {
+                MarkupBlock::Heading { level, runs } => (
+                    runs.iter().map(|r| r.text.as_str()).collect(),
+                    runs.iter().all(|r| r.bold),
+                    Some(level),
+                ),
+                MarkupBlock::Paragraph(runs) => (
+                    runs.iter().map(|r| r.text.as_str()).collect(),
+                    runs.iter().all(|r| r.bold),
+                    None,
+                ),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn levels_labels_and_emphasis() {
+        let src = "Phần I\nTÌNH HÌNH THỰC HIỆN\nI. KẾT QUẢ ĐẠT ĐƯỢC\n1. Về kinh tế\na) Nông nghiệp: **420 ha**, tăng 15%.\n- Thu ngân sách;\n+ trong đó *dịch vụ*.\n\n1.1. Mục con <b> & #1 [x]\n\\I. không phải đề mục; 5 \\* 3\nII- XÂY DỰNG ĐẢNG\nĐiều 2. Hiệu lực";
+        let got = texts(&to_markup(src));
+        let want: Vec<(&str, Option<u8>)> = vec![
+            ("Phần I", Some(1)),
+            ("TÌNH HÌNH THỰC HIỆN", Some(1)),
+            ("I. KẾT QUẢ ĐẠT ĐƯỢC", Some(2)),
+            ("1. Về kinh tế", None),
+            ("a) Nông nghiệp: 420 ha, tăng 15%.", None),
+            ("- Thu ngân sách;", None),
+            ("+ trong đó dịch vụ.", None),
+            ("1.1. Mục con <b> & #1 [x]", None),
+            ("I. không phải đề mục; 5 * 3", None),
+            ("II- XÂY DỰNG ĐẢNG", Some(2)),
+            ("Điều 2. Hiệu lực", Some(2)),
+        ];
+        assert_eq!(
+            got.iter()
+                .map(|(t, _, l)| (t.as_str(), *l))
+                .collect::<Vec<_>>(),
+            want
+        );
+        let bold: Vec<_> = parse(&to_markup("a) Nông nghiệp: **420 ha**, tăng."))
+            .into_iter()
+            .flat_map(|b| match b {
+                MarkupBlock::Paragraph(runs) => runs,
+                _ => Vec::new(),
+            })
+            .map(|r| (r.text, r.bold))
+            .collect();
+        assert_eq!(
+            bold,
+            [
+                ("a) Nông nghiệp: ".to_string(), false),
+                ("420 ha".to_string(), true),
+                (", tăng.".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_trailing_backslash_is_a_forced_line_break() {
+        let got = texts(&to_markup("Dòng này \\\nxuống dòng.\nĐoạn sau."));
+        assert_eq!(got[0].0, "Dòng này\nxuống dòng.");
+        assert_eq!(got[1].0, "Đoạn sau.");
+    }
+}
