@@ -97,7 +97,8 @@ pub struct Head {
 
 pub fn head(input: &AssemblyInput) -> Head {
     let profile = input.format.profile();
-    let page = page_setup(profile);
+    let mut page = page_setup(profile);
+    page.first_page_footer = address_footer(input, profile);
     let mut blocks = Vec::new();
     let r = input.rendered;
     let meta_title = match r.front.layout {
@@ -424,19 +425,66 @@ pub(crate) fn marks(input: &AssemblyInput, p: &Profile) -> Vec<Block> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for text in [&entry.secrecy, &entry.urgency, &entry.circulation]
-        .into_iter()
-        .flatten()
-    {
-        let text = text.trim();
-        if text.is_empty() {
+    let marks = [
+        (&entry.secrecy, MarkKind::Secrecy),
+        (&entry.urgency, MarkKind::Urgency),
+        (&entry.circulation, MarkKind::Circulation),
+    ];
+    for (text, kind) in marks {
+        let Some(text) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
             continue;
-        }
-        let mut m = para(text, p.mark, Align::Center);
-        m.space_before_pt = 6.0;
-        out.push(Block::Para(m));
+        };
+        out.push(Block::Boxed(Boxed {
+            para: para(text, p.mark, Align::Center),
+            width: mark_width(text, kind),
+            height: 8.0,
+            border_pt: 0.75,
+            space_before_pt: 6.0,
+        }));
     }
     out
+}
+
+#[derive(Clone, Copy)]
+enum MarkKind {
+    Secrecy,
+    Urgency,
+    Circulation,
+}
+
+/// The box of a mark: urgency 20 / 40 / 30 × 8 mm for KHẨN / THƯỢNG KHẨN / HỎA TỐC (NĐ 30
+/// PL I §III.2.b); secrecy 20 / 30 / 40 mm for MẬT / TỐI MẬT / TUYỆT MẬT (UNVERIFIED: the
+/// state-secrets stamp rules); anything else, and circulation, sized to the text.
+fn mark_width(text: &str, kind: MarkKind) -> Option<Mm> {
+    let key = text.to_uppercase().replace("HOẢ", "HỎA");
+    match (kind, key.as_str()) {
+        (MarkKind::Urgency, "KHẨN") => Some(20.0),
+        (MarkKind::Urgency, "THƯỢNG KHẨN") => Some(40.0),
+        (MarkKind::Urgency, "HỎA TỐC") => Some(30.0),
+        (MarkKind::Secrecy, "MẬT") => Some(20.0),
+        (MarkKind::Secrecy, "TỐI MẬT") => Some(30.0),
+        (MarkKind::Secrecy, "TUYỆT MẬT") => Some(40.0),
+        _ => None,
+    }
+}
+
+/// The issuer's address at the foot of page 1 (ô 13), unless the entry switches it off.
+fn address_footer(input: &AssemblyInput, p: &Profile) -> Option<Footer> {
+    if input.rendered.front.layout == Layout::News {
+        return None;
+    }
+    if input.entry.and_then(|e| e.address) == Some(false) {
+        return None;
+    }
+    let address = input.issuer.address.as_deref()?.trim();
+    if address.is_empty() {
+        return None;
+    }
+    Some(Footer {
+        paras: vec![para(address, p.address, Align::Left)],
+        rule_pt: 0.5,
+        from_bottom: 10.0,
+    })
 }
 
 /// Kính gửi (ô 9a) from the entry's `to`: one recipient on one line, `Kính gửi: X`, centred;
@@ -488,7 +536,8 @@ fn kinh_gui(input: &AssemblyInput, p: &Profile, text_width: Mm) -> Vec<Block> {
 
 /// Sets a paragraph's left indent and first-line indent (relative to the left indent).
 fn indent(para: &mut Paragraph, left: Mm, first: Mm) {
-    para.first_indent = left + first;
+    para.left_indent = left;
+    para.first_indent = first;
 }
 
 fn title_block(input: &AssemblyInput, p: &Profile, text_width: Mm) -> (Vec<Block>, String) {

@@ -45,6 +45,45 @@ const PROTECTED: &[&str] = &[
     "PHÁT TRIỂN",
     "NÔNG THÔN",
     "CHÁNH VĂN PHÒNG",
+    "BAN CHỈ ĐẠO",
+    "THỰC HIỆN",
+    "CHƯƠNG TRÌNH",
+    "MỤC TIÊU",
+    "QUỐC GIA",
+    "QUỐC PHÒNG",
+    "AN NINH",
+    "KINH TẾ",
+    "KẾ HOẠCH",
+    "ĐẦU TƯ",
+    "TÀI CHÍNH",
+    "NỘI VỤ",
+    "TƯ PHÁP",
+    "GIÁO DỤC",
+    "ĐÀO TẠO",
+    "Y TẾ",
+    "VĂN HÓA",
+    "THÔNG TIN",
+    "TRUYỀN THÔNG",
+    "LAO ĐỘNG",
+    "THƯƠNG BINH",
+    "TÀI NGUYÊN",
+    "MÔI TRƯỜNG",
+    "GIAO THÔNG",
+    "VẬN TẢI",
+    "XÂY DỰNG",
+    "CÔNG THƯƠNG",
+    "KHOA HỌC",
+    "CÔNG NGHỆ",
+    "THANH TRA",
+    "HÀNH CHÍNH",
+    "THANH NIÊN",
+    "PHỤ NỮ",
+    "NÔNG DÂN",
+    "CỰU CHIẾN BINH",
+    "LIÊN ĐOÀN",
+    "HỒ CHÍ MINH",
+    "QUÂN SỰ",
+    "CÔNG AN",
 ];
 
 /// Administrative levels: the place name after one never splits, and a line may start there.
@@ -339,6 +378,22 @@ mod tests {
             m,
         );
         assert_eq!(out, "ỦY BAN NHÂN DÂN XÃ AN PHÚ -\nHỘI NÔNG DÂN XÃ AN PHÚ");
+    }
+
+    #[test]
+    fn a_steering_committee_keeps_its_word_groups() {
+        let f = crate::fonts::FontBook::builtin();
+        let m = |t: &str| f.width_mm(t, true, false, 13.0);
+        let name = "BAN CHỈ ĐẠO THỰC HIỆN CÁC CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA HUYỆN THUẬN BẮC";
+        assert_eq!(
+            balance(name, 66.0, m),
+            "BAN CHỈ ĐẠO THỰC HIỆN\nCÁC CHƯƠNG TRÌNH\nMỤC TIÊU QUỐC GIA\nHUYỆN THUẬN BẮC"
+        );
+        // The reference State issuer breaks before its level.
+        assert_eq!(
+            balance("ỦY BAN NHÂN DÂN XÃ AN PHÚ", 66.0, m),
+            "ỦY BAN NHÂN DÂN\nXÃ AN PHÚ"
+        );
     }
 
     #[test]

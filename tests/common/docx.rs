@@ -11,6 +11,19 @@ pub fn part(docx: &Path, name: &str) -> String {
     part_of(&bytes, name)
 }
 
+/// The footer parts (`word/footer*.xml`) of a DOCX, in name order.
+pub fn footers(docx: &Path) -> Vec<String> {
+    let bytes = std::fs::read(docx).expect("open docx");
+    let z = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).expect("docx is a zip");
+    let mut names: Vec<String> = z
+        .file_names()
+        .filter(|n| n.starts_with("word/footer") && n.ends_with(".xml"))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.iter().map(|n| part_of(&bytes, n)).collect()
+}
+
 /// A part of a DOCX held in memory.
 pub fn part_of(docx: &[u8], name: &str) -> String {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("docx is a zip");

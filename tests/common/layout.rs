@@ -132,14 +132,44 @@ fn is_upper(s: &str) -> bool {
     s.chars().all(|c| !c.is_lowercase())
 }
 
+/// The ô 13 address at the foot of page 1 (NĐ 30 PL I §III.4): lines of 11–12 pt, upright,
+/// under a rule across the text width, below the text block. Checked here (with the optional
+/// elements, check 52) and taken off the page, so the text-block checks see the text block only.
+fn take_address_footer(page: &mut pdf::Page, rep: &mut Report) {
+    let Some(rule_y) = page
+        .lines
+        .iter()
+        .filter(|h| h.y > 265.0 && (h.x0 - LEFT).abs() <= 1.0 && (h.x1 - RIGHT).abs() <= 1.0)
+        .map(|h| h.y)
+        .reduce(f32::min)
+    else {
+        return;
+    };
+    let (foot, rest): (Vec<pdf::Span>, Vec<pdf::Span>) =
+        page.spans.drain(..).partition(|s| s.y > rule_y);
+    page.spans = rest;
+    page.lines.retain(|h| h.y < rule_y - 0.01);
+    // Recorded with the optional elements' check (52).
+    for s in &foot {
+        rep.check(
+            52,
+            (11.0..=12.0).contains(&s.size) && !s.bold() && !s.italic() && s.y <= 297.0 - 5.0,
+            || format!("ô 13 address {:?} at {:.1} mm, {} pt", s.text, s.y, s.size),
+        );
+    }
+}
+
 fn find(lines: &[TextLine], pred: impl Fn(&str) -> bool) -> Option<&TextLine> {
     lines.iter().find(|l| pred(l.text().trim()))
 }
 
 /// Runs the PDF checks of an official document (notice of conclusions).
 pub fn check_pdf(path: &Path, ex: &Expect, rep: &mut Report) {
-    let pages = pdf::read(path);
+    let mut pages = pdf::read(path);
     assert!(!pages.is_empty());
+    if let Some(p1) = pages.first_mut() {
+        take_address_footer(p1, rep);
+    }
     let p1 = &pages[0];
     let l1 = p1.text_lines();
     let party = ex.profile == Profile::Party;
@@ -1221,9 +1251,11 @@ pub fn check_same_text(pdf_path: &Path, docx_path: &Path, rep: &mut Report) {
     let pages = pdf::read(pdf_path);
     let pdf_words = words(&pdf::body_lines(&pages).join(" "));
     let xml = docx::part(docx_path, "word/document.xml");
+    // The ô 13 address is the first page's footer in the DOCX.
     let docx_words = words(
-        &docx::paragraphs(&xml)
-            .into_iter()
+        &std::iter::once(xml)
+            .chain(docx::footers(docx_path))
+            .flat_map(|x| docx::paragraphs(&x))
             .map(|p| p.text)
             .collect::<Vec<_>>()
             .join(" "),
