@@ -1,7 +1,7 @@
 //! Issue 10, header and closing elements: the checks 48–55 and 59 of the design
 //! (`docs/design/issue10-real-documents.md` §5) on the PDF (text positions read back) and the
-//! DOCX XML, and LibreOffice page for page, for the records in `tests/fixtures/forms/`
-//! rendered with the test templates in `tests/fixtures/templates-i10/`.
+//! DOCX XML, and LibreOffice page for page, for the records in `tests/fixtures/closing-header/`
+//! rendered with the test templates in `tests/fixtures/closing-header/templates/`.
 
 mod common;
 
@@ -21,13 +21,13 @@ const CLOSING_LEFT: f32 = 70.0;
 fn render_form(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let record = root()
-        .join("tests/fixtures/forms")
+        .join("tests/fixtures/closing-header")
         .join(format!("{name}.yaml"));
     let out = bin()
         .arg("render")
         .arg(&record)
         .arg("--templates")
-        .arg(root().join("tests/fixtures/templates-i10"))
+        .arg(root().join("tests/fixtures/closing-header/templates"))
         .arg("--out")
         .arg(dir.path())
         .output()
