@@ -157,7 +157,13 @@ impl Profile {
         unit: Option<&str>,
     ) -> String {
         if self.letter_number_has_abbr {
-            return self.number_line(number, type_abbr, issuer_code);
+            // Party: `CV` unless the template names another abbreviation ([C]).
+            let abbr = if type_abbr.is_empty() {
+                "CV"
+            } else {
+                type_abbr
+            };
+            return self.number_line(number, abbr, issuer_code);
         }
         let n = number.map_or_else(|| "\u{a0}".repeat(8), |n| format!("{n:02}"));
         match unit.map(str::trim).filter(|u| !u.is_empty()) {
