@@ -13,16 +13,26 @@
 
 use crate::template::engine::escape_markup;
 
-/// The markup for one structured value.
+/// The markup for one structured value. Headings are written as setext headings (the text,
+/// then a line of `===` for level 1 or `---` for level 2), so that a heading too can continue
+/// after a forced line break.
 pub fn to_markup(text: &str) -> String {
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     let mut out = String::with_capacity(text.len() + 32);
     let mut i = 0;
     let mut continuing = false;
+    // The underline of the heading being written, once its last line is.
+    let mut underline: Option<&str> = None;
+    // A `Phần`/`Chương` line whose title line comes next.
+    let mut title_next = false;
     while i < lines.len() {
         let line = lines[i];
         i += 1;
         if line.is_empty() {
+            if let Some(u) = underline.take() {
+                out.push('\n');
+                out.push_str(u);
+            }
             continuing = false;
             continue;
         }
@@ -36,19 +46,21 @@ pub fn to_markup(text: &str) -> String {
             if !out.is_empty() {
                 out.push_str("\n\n");
             }
-            match classify(body) {
+            let kind = if title_next && is_caps_title(body) {
+                Kind::Part
+            } else {
+                classify(body)
+            };
+            title_next = false;
+            match kind {
                 Kind::Part => {
-                    out.push_str("# ");
                     out.push_str(&inline(body));
-                    if let Some(next) = lines.get(i).filter(|n| is_caps_title(n)) {
-                        out.push_str("\n\n# ");
-                        out.push_str(&inline(next));
-                        i += 1;
-                    }
+                    underline = Some("===");
+                    title_next = !hard_break && matches!(classify(body), Kind::Part);
                 }
                 Kind::Heading => {
-                    out.push_str("## ");
                     out.push_str(&inline(body));
+                    underline = Some("---");
                 }
                 Kind::Literal(rest) => out.push_str(&inline(rest)),
                 Kind::Paragraph => out.push_str(&inline(body)),
@@ -56,8 +68,15 @@ pub fn to_markup(text: &str) -> String {
         }
         if hard_break {
             out.push_str("\\\n");
+        } else if let Some(u) = underline.take() {
+            out.push('\n');
+            out.push_str(u);
         }
         continuing = hard_break;
+    }
+    if let Some(u) = underline.take() {
+        out.push('\n');
+        out.push_str(u);
     }
     out
 }
@@ -203,6 +222,16 @@ mod tests {
                 (", tăng.".to_string(), false)
             ]
         );
+    }
+
+    #[test]
+    fn a_heading_can_continue_after_a_forced_line_break() {
+        let got = texts(&to_markup("II- NHIỆM VỤ \\\nTRỌNG TÂM\nĐoạn sau."));
+        assert_eq!(
+            got[0],
+            ("II- NHIỆM VỤ\nTRỌNG TÂM".to_string(), false, Some(2))
+        );
+        assert_eq!(got[1].0, "Đoạn sau.");
     }
 
     #[test]

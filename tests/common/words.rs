@@ -55,9 +55,32 @@ pub fn pdf_words(pdf_bytes: &[u8], setup: &PageSetup) -> Result<(Vec<String>, us
     let bottom = setup.height - setup.margin_bottom + 0.5;
     let right = setup.width - setup.margin_right + 0.5;
     let mut text = String::new();
+    // Page 1's footer (ô 13, the address) is drawn in the bottom margin: its words are read
+    // apart and must be the footer's, exactly.
+    let mut footer_text = String::new();
+    // The footer starts under its rule across the text width, the lowest such rule of page 1
+    // (a tall footer reaches above the bottom margin: the text block shrinks).
+    let footer_top = setup.first_page_footer.as_ref().and_then(|_| {
+        pages.first().and_then(|p| {
+            p.lines
+                .iter()
+                .filter(|r| ((r.x1 - r.x0) - setup.text_width()).abs() <= 1.0)
+                .map(|r| r.y)
+                .fold(None, |a: Option<f32>, y| Some(a.map_or(y, |a| a.max(y))))
+        })
+    });
     for (n, page) in pages.iter().enumerate() {
         let mut last: Option<&pdf::Span> = None;
         for span in page.spans.iter().filter(|s| s.y >= setup.margin_top) {
+            if n == 0
+                && footer_top.is_some_and(|top| span.y > top)
+                && span.y < setup.height
+                && span.x1 <= right
+            {
+                footer_text.push(' ');
+                footer_text.push_str(&span.text);
+                continue;
+            }
             if span.y > bottom || span.x1 > right || span.x0 < setup.margin_left - 0.5 {
                 return Err(format!(
                     "page {}: {:?} is drawn outside the text block (baseline {:.1} mm, x {:.1}–{:.1} mm)",
@@ -77,6 +100,20 @@ pub fn pdf_words(pdf_bytes: &[u8], setup: &PageSetup) -> Result<(Vec<String>, us
             text.push_str(&span.text);
             last = Some(span);
         }
+    }
+    let footer_words: Vec<String> = setup
+        .first_page_footer
+        .iter()
+        .flat_map(|f| f.paras.iter())
+        .flat_map(|p| words(&p.text()))
+        .collect();
+    // Compared without spaces: a token wider than the line is broken by characters.
+    if words(&footer_text).concat() != footer_words.concat() {
+        return Err(format!(
+            "page 1's footer reads {:?}, the model has {:?}",
+            words(&footer_text),
+            footer_words
+        ));
     }
     Ok((words(&text), pages.len()))
 }
