@@ -59,6 +59,7 @@ fn documents_from(
     check_glyphs(env, &loaded, &mut diags);
     let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
     let mut docs = Vec::new();
+    let mut printed = Vec::new();
     // Record values a template needs and the record lacks: one diagnostic per path, naming
     // every template that prints it.
     let mut record_unmet: BTreeMap<String, (Unmet, Requirement, Vec<String>)> = BTreeMap::new();
@@ -220,12 +221,15 @@ fn documents_from(
             m.insert("doc".into(), entry_json);
         }
         match env.engine.render(&entry.template, &ctx) {
-            Ok(rendered) => docs.push(assemble(&AssemblyInput::for_entry(
-                &loaded.record,
-                entry,
-                &rendered,
-                &env.fonts,
-            ))),
+            Ok(rendered) => {
+                printed.extend(crate::printed::body_end(&loaded, i, &rendered));
+                docs.push(assemble(&AssemblyInput::for_entry(
+                    &loaded.record,
+                    entry,
+                    &rendered,
+                    &env.fonts,
+                )))
+            }
             Err(e) => {
                 let (l, c) = place(".template");
                 diags.push(
@@ -249,6 +253,10 @@ fn documents_from(
         diags.extend(loaded.warnings);
         return Err(diags);
     }
+    let mut loaded = loaded;
+    printed.extend(crate::printed::recipients(&loaded));
+    printed.extend(crate::printed::check(env, &loaded));
+    loaded.warnings.extend(printed);
     Ok((loaded, docs))
 }
 
