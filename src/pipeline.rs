@@ -269,16 +269,7 @@ fn unmet_diagnostic(
     req: &Requirement,
     templates: &[String],
 ) -> Diagnostic {
-    let who = match templates {
-        [one] => format!("the `{one}` template prints it"),
-        many => format!(
-            "the {} templates print it",
-            many.iter()
-                .map(|t| format!("`{t}`"))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ),
-    };
+    let who = crate::printed::who_prints(templates);
     let others: Vec<String> = req.alternatives[1..]
         .iter()
         .map(|a| {

@@ -283,19 +283,25 @@ fn prints(
     put_back.is_some_and(|v| with_sentinel.replace(SENTINEL, &v) == before)
 }
 
-fn diagnostic(file: &Path, source: &str, s: &Suspect, printers: &[&str]) -> Diagnostic {
-    let (l, c) = locate(source, &s.path);
-    let who = match printers {
+/// "the `tin-bai` template prints it", "the `tin-bai` and `ket-luan` templates print it", or
+/// with no template, "the document's layout prints it".
+pub fn who_prints<S: AsRef<str>>(templates: &[S]) -> String {
+    match templates {
         [] => "the document's layout prints it".to_string(),
-        [one] => format!("the `{one}` template prints it"),
+        [one] => format!("the `{}` template prints it", one.as_ref()),
         many => format!(
             "the {} templates print it",
             many.iter()
-                .map(|t| format!("`{t}`"))
+                .map(|t| format!("`{}`", t.as_ref()))
                 .collect::<Vec<_>>()
                 .join(" and ")
         ),
-    };
+    }
+}
+
+fn diagnostic(file: &Path, source: &str, s: &Suspect, printers: &[&str]) -> Diagnostic {
+    let (l, c) = locate(source, &s.path);
+    let who = who_prints(printers);
     let (message, hint) = match &s.why {
         Suspicion::Blank => (
             format!("`{}` is blank but {} in a sentence", s.path, who),
@@ -505,14 +511,19 @@ mod tests {
         check(&env, &loaded)
     }
 
-    #[test]
-    fn a_printed_placeholder_is_warned_at_its_line_naming_both_templates() {
-        let w = warnings_of(|t| {
+    /// The warnings of the reference record with its topic written as `topic`.
+    fn with_topic(topic: &str) -> Vec<Diagnostic> {
+        warnings_of(|t| {
             t.replace(
                 "topic: tình hình triển khai thực hiện nhiệm vụ năm 2022",
-                "topic: …",
+                &format!("topic: {topic}"),
             )
-        });
+        })
+    }
+
+    #[test]
+    fn a_printed_placeholder_is_warned_at_its_line_naming_both_templates() {
+        let w = with_topic("…");
         assert_eq!(w.len(), 1, "{w:?}");
         assert_eq!(w[0].path, "session.topic");
         assert!(
@@ -537,12 +548,7 @@ mod tests {
 
     #[test]
     fn a_blank_value_printed_in_a_sentence_is_warned() {
-        let w = warnings_of(|t| {
-            t.replace(
-                "topic: tình hình triển khai thực hiện nhiệm vụ năm 2022",
-                "topic: '  '",
-            )
-        });
+        let w = with_topic("'  '");
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(
             w[0].message.contains("`session.topic` is blank"),

@@ -546,14 +546,14 @@ fn issue10_check_warns_about_a_printed_placeholder_at_its_line() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(
-        err.starts_with("warning: `session.topic` looks like a placeholder copied from a form (`…`); the `tin-bai` and `thong-bao-ket-luan` templates print it (field `session.topic`)\n  --> r.yaml:14:10\n"),
+        err.starts_with("warning: `session.topic` looks like a placeholder copied from a form (`…`); the `tin-bai` and `thong-bao-ket-luan` templates print it (field `session.topic`)\n  --> r.yaml:15:10\n"),
         "{err}"
     );
     assert!(err.contains("0 with errors, 1 warning(s)"), "{err}");
     let o = vanthu(work.path(), &["render", "r.yaml", "--out", "out"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(err.contains("--> r.yaml:14:10"), "{err}");
+    assert!(err.contains("--> r.yaml:15:10"), "{err}");
     assert!(work.path().join("out/r/thong-bao-ket-luan.pdf").is_file());
     // The reference record itself: nothing to warn about.
     let o = vanthu(&root(), &["check", "input/thuan-2022-11-10.yaml"]);

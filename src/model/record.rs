@@ -157,6 +157,7 @@ pub struct DocumentEntry {
     /// Replacements for the template's built-in sentences, by slot name (`vanthu schema`
     /// lists them): `headline`, `when`, `lead`, `closing`, `byline`, …
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(schema_with = "crate::cmd::schema::text_schema")]
     pub text: BTreeMap<String, Content>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<Signer>,
