@@ -20,6 +20,7 @@ pub mod fonts;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod printed;
 pub mod profile;
 pub mod render;
 pub mod report;

@@ -61,6 +61,7 @@ fn documents_from(
     check_glyphs(env, &loaded, &mut diags);
     let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
     let mut docs = Vec::new();
+    let mut printed = Vec::new();
     // Record values a template needs and the record lacks: one diagnostic per path, naming
     // every template that prints it.
     let mut record_unmet: BTreeMap<String, (Unmet, Requirement, Vec<String>)> = BTreeMap::new();
@@ -249,11 +250,13 @@ fn documents_from(
         }
         match env.engine.render(&entry.template, &ctx) {
             Ok(rendered) => {
+                printed.extend(crate::printed::body_end(&loaded, i, &rendered));
                 let input = AssemblyInput::for_entry(&loaded.record, entry, &rendered, &env.fonts);
                 let doc = assemble(&input);
+                let mut copies = Vec::new();
                 for copy in &entry.copies {
                     match copy_of(env, &data, entry, copy, &doc, &input) {
-                        Ok(c) => docs.push(c),
+                        Ok(c) => copies.push(c),
                         Err(e) => {
                             let (l, c) = place(".copies");
                             diags.push(
@@ -265,6 +268,7 @@ fn documents_from(
                     }
                 }
                 docs.push(doc);
+                docs.extend(copies);
             }
             Err(e) => {
                 let (l, c) = place(".template");
@@ -289,6 +293,10 @@ fn documents_from(
         diags.extend(loaded.warnings);
         return Err(diags);
     }
+    let mut loaded = loaded;
+    printed.extend(crate::printed::recipients(&loaded));
+    printed.extend(crate::printed::check(env, &loaded));
+    loaded.warnings.extend(printed);
     Ok((loaded, docs))
 }
 
@@ -301,16 +309,7 @@ fn unmet_diagnostic(
     req: &Requirement,
     templates: &[String],
 ) -> Diagnostic {
-    let who = match templates {
-        [one] => format!("the `{one}` template prints it"),
-        many => format!(
-            "the {} templates print it",
-            many.iter()
-                .map(|t| format!("`{t}`"))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ),
-    };
+    let who = crate::printed::who_prints(templates);
     let others: Vec<String> = req.alternatives[1..]
         .iter()
         .map(|a| {

@@ -530,3 +530,32 @@ fn issue5_a_rule_error_does_not_hide_a_glyph_error_in_the_same_file() {
     assert!(err.contains("U+1F389"), "{err}");
     assert!(err.contains("TL. BAN THƯỜNG VỤ"), "{err}");
 }
+
+/// Issue 10 (design §4.9): `check` knows what a template prints. A topic left as the form's
+/// `…` is a warning at its line and field, naming both templates; the exit code stays 0 and
+/// `render` tells the same warning and still writes the documents.
+#[test]
+fn issue10_check_warns_about_a_printed_placeholder_at_its_line() {
+    let work = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(good_record()).unwrap().replace(
+        "topic: tình hình triển khai thực hiện nhiệm vụ năm 2022",
+        "topic: …",
+    );
+    std::fs::write(work.path().join("r.yaml"), src).unwrap();
+    let o = vanthu(work.path(), &["check", "r.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.starts_with("warning: `session.topic` looks like a placeholder copied from a form (`…`); the `tin-bai` and `thong-bao-ket-luan` templates print it (field `session.topic`)\n  --> r.yaml:15:10\n"),
+        "{err}"
+    );
+    assert!(err.contains("0 with errors, 1 warning(s)"), "{err}");
+    let o = vanthu(work.path(), &["render", "r.yaml", "--out", "out"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("--> r.yaml:15:10"), "{err}");
+    assert!(work.path().join("out/r/thong-bao-ket-luan.pdf").is_file());
+    // The reference record itself: nothing to warn about.
+    let o = vanthu(&root(), &["check", "input/thuan-2022-11-10.yaml"]);
+    assert!(stderr(&o).contains("0 warning(s)"), "{}", stderr(&o));
+}

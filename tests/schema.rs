@@ -100,3 +100,44 @@ fn issue5_schema_refuses_the_shape_mistakes() {
         );
     }
 }
+
+/// Issue 10: `text:` is described with the built-in templates' sentences (slots), so an
+/// editor completes `honorific`, `when`, … under a document's `text:`.
+#[test]
+fn issue10_schema_lists_the_slots_of_the_built_in_templates() {
+    let s = schema();
+    let text = s.to_string();
+    for needle in [
+        "\"honorific\"",
+        "\"byline\"",
+        "\"when\"",
+        "\"invitation\"",
+        "Replaces the sentence",
+        "`thong-bao-ket-luan`: ",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the schema");
+    }
+    let validator = jsonschema::validator_for(&s).expect("compiles");
+    let record = serde_json::json!({
+        "issuer": {"name": "X", "code": "X", "place": "X"},
+        "format": "state",
+        "session": {},
+        "documents": [{"template": "tin-bai", "text": {
+            "when": "Vừa qua",
+            "body": {"structured": "I. MỘT"},
+            "not_a_builtin": "a --templates slot is allowed"
+        }}]
+    });
+    let errors: Vec<String> = validator
+        .iter_errors(&record)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let bad = serde_json::json!({
+        "issuer": {"name": "X", "code": "X", "place": "X"},
+        "format": "state",
+        "session": {},
+        "documents": [{"template": "tin-bai", "text": {"when": 5}}]
+    });
+    assert!(!validator.is_valid(&bad), "a number is not a sentence");
+}

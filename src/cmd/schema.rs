@@ -61,6 +61,59 @@ pub fn template_schema(_: &mut SchemaGenerator) -> Schema {
     })
 }
 
+/// The schema of a document's `text`: the sentences a record may replace, by slot name, each
+/// a [`Content`](crate::model::record::Content); the built-in templates' slots are listed
+/// (a template from `--templates` has its own, which `vanthu check` knows).
+pub fn text_schema(generator: &mut SchemaGenerator) -> Schema {
+    let content = generator.subschema_for::<crate::model::record::Content>();
+    let mut by_slot: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut lines = Vec::new();
+    let source = crate::template::TemplateSource::new(None);
+    if let Ok(engine) = crate::template::engine::Engine::load(&source) {
+        for name in source.available() {
+            let Some(front) = engine.front(&name) else {
+                continue;
+            };
+            if name == "bao-cao-thang" {
+                continue;
+            }
+            let names: Vec<String> = front.slots.names.iter().cloned().collect();
+            for slot in &names {
+                by_slot.entry(slot.clone()).or_default().push(name.clone());
+            }
+            lines.push(format!("`{name}`: {}", names.join(", ")));
+        }
+    }
+    let properties: serde_json::Map<String, Value> = by_slot
+        .into_iter()
+        .map(|(slot, templates)| {
+            let description = format!(
+                "Replaces the sentence `{slot}` of {}.",
+                templates
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            (
+                slot,
+                serde_json::json!({"allOf": [content.clone()], "description": description}),
+            )
+        })
+        .collect();
+    json_schema!({
+        "type": "object",
+        "description": format!(
+            "Replacements for the template's built-in sentences, by slot name, printed \
+             exactly as typed (or `structured:`). `content:` is short for `text.body`, \
+             `summary:` for `text.summary`. The built-in templates' slots: {}.",
+            lines.join("; ")
+        ),
+        "properties": properties,
+        "additionalProperties": content,
+    })
+}
+
 pub fn execute(_: &SchemaArgs) -> Result<i32> {
     use std::io::Write;
     let text = serde_json::to_string_pretty(&record_schema()).unwrap_or_default();

@@ -154,9 +154,11 @@ pub struct DocumentEntry {
     /// The whole body, replacing the template's; shorthand for `text.body`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Content>,
-    /// Replacements for the template's built-in sentences, by slot name (`vanthu schema`
-    /// lists them): `headline`, `when`, `lead`, `closing`, `byline`, …
+    // Replacements for the template's built-in sentences, by slot name: `headline`, `when`,
+    // `lead`, `closing`, `byline`, … (a `//` comment: a doc comment would replace the
+    // description `text_schema` writes, with every built-in template's slots).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(schema_with = "crate::cmd::schema::text_schema")]
     pub text: BTreeMap<String, Content>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<Signer>,
