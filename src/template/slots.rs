@@ -71,8 +71,9 @@ impl Slots {
     pub fn of(body: &str, front_values: &[(&str, Option<&str>)]) -> Slots {
         let mut slots = Slots::default();
         slots.add_part("body", body);
+        // A front matter value the template does not have is no sentence of it (`summary:`
+        // on the entry still gives a công văn its V/v line).
         for (name, src) in front_values {
-            slots.names.insert((*name).to_string());
             if let Some(src) = src {
                 slots.add_part(name, src);
             }
