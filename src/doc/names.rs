@@ -126,16 +126,30 @@ pub fn balance(text: &str, width: Mm, measure: impl Fn(&str) -> Mm) -> String {
     if words.len() < 2 {
         return text.to_string();
     }
+    let fits = |a: usize, b: usize| measure(&words[a..b].join(" ")) + FIT_SLACK <= width;
+    // A "name" of more than a few lines is text typed into a name field: balancing it would
+    // cost more than it gives, so it wraps as any text does.
+    let plain = greedy(words.len(), &fits);
+    if plain.len() + 1 > MAX_BALANCED_LINES {
+        return join_at(&words, &plain);
+    }
     let keys: Vec<String> = words.iter().map(|w| key(w)).collect();
     let (allowed, preferred) = break_points(&keys);
-    let fits = |a: usize, b: usize| measure(&words[a..b].join(" ")) + FIT_SLACK <= width;
     let line_w = |a: usize, b: usize| measure(&words[a..b].join(" "));
     let breaks = best_breaks(words.len(), &allowed, &preferred, &fits, &line_w)
         .or_else(|| {
             let any = vec![true; words.len() + 1];
             best_breaks(words.len(), &any, &preferred, &fits, &line_w)
         })
-        .unwrap_or_else(|| greedy(words.len(), &fits));
+        .unwrap_or(plain);
+    join_at(&words, &breaks)
+}
+
+/// Names longer than this many lines are wrapped greedily.
+const MAX_BALANCED_LINES: usize = 8;
+
+/// The words joined by spaces, with a line break before each word listed in `breaks`.
+fn join_at(words: &[&str], breaks: &[usize]) -> String {
     let mut out = String::new();
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
@@ -239,51 +253,48 @@ fn best_breaks(
 ) -> Option<Vec<usize>> {
     // Candidate line starts: 0 and every allowed gap.
     let starts: Vec<usize> = (0..n).filter(|&i| i == 0 || allowed[i]).collect();
-    for lines in 2..=n {
-        // best[(end)] = (longest line, -preferred count, breaks) covering words[0..end].
-        type Best = Option<(Mm, i32, Vec<usize>)>;
-        let mut best: Vec<Best> = vec![None; n + 1];
-        best[0] = Some((0.0, 0, Vec::new()));
-        for _ in 0..lines {
-            let mut next: Vec<Best> = vec![None; n + 1];
-            for &a in &starts {
-                let Some((w0, p0, br)) = best[a].clone() else {
+    // best[end] = (longest line, -preferred count, breaks) covering words[0..end] in exactly
+    // the number of lines of the step; the first step that reaches `n` has the fewest lines.
+    type Best = Option<(Mm, i32, Vec<usize>)>;
+    let mut best: Vec<Best> = vec![None; n + 1];
+    best[0] = Some((0.0, 0, Vec::new()));
+    for _ in 0..n {
+        let mut next: Vec<Best> = vec![None; n + 1];
+        for &a in &starts {
+            let Some((w0, p0, br)) = &best[a] else {
+                continue;
+            };
+            for b in a + 1..=n {
+                if b < n && !allowed[b] {
                     continue;
+                }
+                if !fits(a, b) {
+                    break;
+                }
+                let w = w0.max(line_w(a, b));
+                let p = p0 - i32::from(b < n && preferred[b]);
+                let better = match &next[b] {
+                    None => true,
+                    Some((bw, bp, _)) => {
+                        (w, p) < (*bw - 0.01, *bp) || (w - *bw).abs() <= 0.01 && p < *bp
+                    }
                 };
-                for b in a + 1..=n {
-                    if b < n && !allowed[b] {
-                        continue;
-                    }
-                    if !fits(a, b) {
-                        break;
-                    }
-                    let w = w0.max(line_w(a, b));
-                    let p = p0 - i32::from(b < n && preferred[b]);
+                if better {
                     let mut brs = br.clone();
                     if b < n {
                         brs.push(b);
                     }
-                    let better = match &next[b] {
-                        None => true,
-                        Some((bw, bp, _)) => {
-                            (w, p) < (*bw - 0.01, *bp) || (w - *bw).abs() <= 0.01 && p < *bp
-                        }
-                    };
-                    if better {
-                        next[b] = Some((w, p, brs));
-                    }
-                }
-            }
-            best = next;
-            if let Some((_, _, brs)) = &best[n] {
-                if brs.len() + 1 == lines {
-                    return Some(brs.clone());
+                    next[b] = Some((w, p, brs));
                 }
             }
         }
-        if starts.len() < lines {
-            break;
+        if let Some((_, _, brs)) = &next[n] {
+            return Some(brs.clone());
         }
+        if next.iter().all(Option::is_none) {
+            return None;
+        }
+        best = next;
     }
     None
 }
