@@ -114,17 +114,16 @@ fn documents_from(
         }
         let session_date = loaded.record.session.date;
         let date_order_broken = match (entry.date, session_date, front.dated) {
-            (Some(d), Some(s), Dated::AfterSession) => (d < s).then_some((d, s, "on or after")),
-            (Some(d), Some(s), Dated::BeforeSession) => (d > s).then_some((d, s, "on or before")),
+            (Some(d), Some(s), Dated::AfterSession) => {
+                (d < s).then_some((d, s, "on or after", "before the session it reports on"))
+            }
+            (Some(d), Some(s), Dated::BeforeSession) => {
+                (d > s).then_some((d, s, "on or before", "after the session it prepares"))
+            }
             _ => None,
         };
-        if let Some((date, session, rule)) = date_order_broken {
+        if let Some((date, session, rule, relation)) = date_order_broken {
             let (l, c) = place(".date");
-            let relation = if rule == "on or after" {
-                "before the session it reports on"
-            } else {
-                "after the session it prepares"
-            };
             diags.push(
                 Diagnostic::error(
                     file,

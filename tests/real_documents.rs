@@ -160,7 +160,7 @@ fn issue10_r2_provincial_notice_has_structured_levels_and_a_bold_phrase() {
 
 #[test]
 fn issue10_r3_district_notice_signed_kt_chu_tich_with_luu_vt_vp() {
-    let (lines, paras, _) = assert_body("r3-tb-huyen-thuan-bac", "thong-bao-ket-luan");
+    let (lines, paras, dir) = assert_body("r3-tb-huyen-thuan-bac", "thong-bao-ket-luan");
     for exact in [
         "TM. ỦY BAN NHÂN DÂN",
         "KT. CHỦ TỊCH",
@@ -182,9 +182,23 @@ fn issue10_r3_district_notice_signed_kt_chu_tich_with_luu_vt_vp() {
     assert!(
         paras
             .iter()
-            .any(|p| p == "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
-                || p == "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH"),
+            .any(|p| p == "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"),
         "{paras:#?}"
+    );
+    let xml = docx::part(&dir.join("thong-bao-ket-luan.docx"), "word/document.xml");
+    let authority = docx::paragraphs(&xml)
+        .into_iter()
+        .find(|p| p.text.contains("TM. ỦY BAN NHÂN DÂN") && p.text.contains("KT. CHỦ TỊCH"))
+        .expect("the authority paragraph");
+    let br = authority.xml.find("<w:br");
+    let (tm, kt) = (
+        authority.xml.find("TM. ỦY BAN"),
+        authority.xml.find("KT. CHỦ TỊCH"),
+    );
+    assert!(
+        matches!((tm, br, kt), (Some(a), Some(b), Some(c)) if a < b && b < c),
+        "no <w:br/> between the two authority lines: {}",
+        authority.xml
     );
     assert_eq!(
         lines

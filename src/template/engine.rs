@@ -176,9 +176,6 @@ impl HelperDef for InlineList {
     }
 }
 
-#[allow(non_upper_case_globals)]
-const inline_list: InlineList = InlineList;
-
 /// `inc N`: N + 1, an error (not a wrap to 0) past the largest whole number.
 struct Inc;
 
@@ -233,7 +230,7 @@ impl Engine {
         hb.register_helper("join", Box::new(join));
         hb.register_helper("each_session", Box::new(NoSessions));
         hb.register_helper("slot", Box::new(SlotHelper));
-        hb.register_helper("inline_list", Box::new(inline_list));
+        hb.register_helper("inline_list", Box::new(InlineList));
         hb.register_helper("gio", Box::new(gio));
         hb.register_helper("thu", Box::new(thu));
         Engine {

@@ -11,7 +11,7 @@
 //! A record value that only a replaced slot's default reads is no longer needed: the
 //! template's `requires:` entry for it is waived (see [`Slots::waived`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,
@@ -197,19 +197,6 @@ impl HelperDef for SlotHelper {
         }
         Ok(())
     }
-}
-
-/// Slots of the built-in templates, for `vanthu schema` and error hints.
-pub fn describe(all: &BTreeMap<String, Slots>) -> String {
-    all.iter()
-        .map(|(t, s)| {
-            format!(
-                "{t}: {}",
-                s.names.iter().cloned().collect::<Vec<_>>().join(", ")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 #[cfg(test)]
