@@ -160,47 +160,9 @@ pub fn check_distinct_stems(files: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// A moment in UTC, from seconds since 1970: the one calendar conversion behind every date
-/// the outputs carry (PDF metadata, DOCX core properties, ZIP entry times).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Utc {
-    pub year: i64,
-    pub month: u32,
-    pub day: u32,
-    pub hour: u32,
-    pub minute: u32,
-    pub second: u32,
-}
-
-impl Utc {
-    /// `epoch` seconds since 1970-01-01T00:00:00Z, clamped to years 0–9999.
-    pub fn from_epoch(epoch: i64) -> Utc {
-        let epoch = epoch.clamp(-62_167_219_200, 253_402_300_799);
-        let (days, secs) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
-        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let small = |v: i64| u32::try_from(v).unwrap_or(0);
-        Utc {
-            year: yoe + era * 400 + i64::from(month <= 2),
-            month: small(month),
-            day: small(day),
-            hour: small(secs / 3600),
-            minute: small(secs / 60 % 60),
-            second: small(secs % 60),
-        }
-    }
-}
-
 #[cfg(test)]
 mod utc_tests {
-    use super::Utc;
+    use crate::calendar::Utc;
 
     #[test]
     fn issue9_source_date_epoch_out_of_range_is_a_usage_error_naming_it() {
@@ -212,15 +174,5 @@ mod utc_tests {
         assert_eq!(parse(" 0 ").unwrap(), 0);
         assert_eq!(parse("253402300799").unwrap(), 253_402_300_799);
         assert_eq!(Utc::from_epoch(parse("253402300799").unwrap()).year, 9999);
-    }
-
-    #[test]
-    fn civil_dates() {
-        let t = Utc::from_epoch(1_668_384_000 + 3_723);
-        assert_eq!((t.year, t.month, t.day), (2022, 11, 14));
-        assert_eq!((t.hour, t.minute, t.second), (1, 2, 3));
-        assert_eq!(Utc::from_epoch(0).year, 1970);
-        assert_eq!(Utc::from_epoch(951_782_400).day, 29); // 2000-02-29
-        assert_eq!(Utc::from_epoch(i64::MAX).year, 9999);
     }
 }

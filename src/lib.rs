@@ -11,12 +11,14 @@
 //! report, a manifest and a reproducible zip.
 
 pub mod bundle;
+pub mod calendar;
 pub mod cmd;
 pub mod diag;
 pub mod doc;
 pub mod env;
 pub mod error;
 pub mod fonts;
+pub mod hashing;
 pub mod model;
 pub mod output;
 pub mod pipeline;

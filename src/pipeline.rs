@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::diag::Diagnostic;
-use crate::doc::assemble::{assemble, AssemblyInput};
+use crate::doc::assemble::AssemblyInput;
 use crate::doc::copy::copy_document;
+use crate::doc::document::assemble;
 use crate::doc::Document;
 use crate::env::Env;
 use crate::model::locate::locate;

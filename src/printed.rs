@@ -18,10 +18,10 @@ use crate::diag::Diagnostic;
 use crate::doc::markup::{self, MarkupBlock};
 use crate::env::Env;
 use crate::model::locate::locate;
+use crate::model::record::Format;
 use crate::model::values::{Recipient, STRUCTURED_MARK};
 use crate::model::Loaded;
-use crate::profile::Format;
-use crate::template::engine::escape_markup;
+use crate::template::structured::escape_markup;
 use crate::template::{Layout, Rendered};
 
 /// Stands for a suspect value in the second render: private-use characters, which no record

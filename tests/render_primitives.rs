@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use common::pdf::{self, Page};
 use common::*;
 use vanthu::doc::model::{
-    Align, Block, Boxed, Columns, Document, Footer, PageNumberStyle, PageSetup, Paragraph, Run,
+    Align, Block, Boxed, CellBlock, Columns, Document, Footer, PageNumberStyle, PageSetup,
+    Paragraph, Run,
 };
 use vanthu::fonts::FontBook;
 use vanthu::render::docx::DocxRenderer;
@@ -320,8 +321,8 @@ fn left_and_hanging_indents_in_both_files() {
 // ---------------------------------------------------------------------------------------
 // 3. Boxed marks
 
-fn urgency(text: &str, width: f32) -> Block {
-    Block::Boxed(Boxed {
+fn urgency(text: &str, width: f32) -> Boxed {
+    Boxed {
         para: Paragraph {
             space_before_pt: 0.0,
             line_pitch_pt: 15.0,
@@ -331,7 +332,7 @@ fn urgency(text: &str, width: f32) -> Block {
         height: 8.0,
         border_pt: 0.75,
         space_before_pt: 6.0,
-    })
+    }
 }
 
 /// The box's rectangle is the given size and centred in its column, the text centred in it;
@@ -343,10 +344,10 @@ fn boxed_marks_at_the_top_level_and_in_a_column_cell() {
         widths: vec![left_width, 165.0 - left_width],
         rows: vec![vec![
             vec![
-                Block::Para(para("Số: 12/UBND-VP", Align::Center, 13.0, false)),
-                urgency("THƯỢNG KHẨN", 40.0),
+                CellBlock::Para(para("Số: 12/UBND-VP", Align::Center, 13.0, false)),
+                CellBlock::Boxed(urgency("THƯỢNG KHẨN", 40.0)),
             ],
-            vec![Block::Para(para(
+            vec![CellBlock::Para(para(
                 "Sơn La, ngày 05 tháng 01 năm 2023",
                 Align::Center,
                 14.0,
@@ -357,16 +358,13 @@ fn boxed_marks_at_the_top_level_and_in_a_column_cell() {
     });
     let free = Block::Boxed(Boxed {
         width: None,
-        ..match urgency("KHẨN", 20.0) {
-            Block::Boxed(b) => b,
-            _ => unreachable!(),
-        }
+        ..urgency("KHẨN", 20.0)
     });
     let r = render(
         "boxed",
         &document(vec![
             header,
-            urgency("HỎA TỐC", 30.0),
+            Block::Boxed(urgency("HỎA TỐC", 30.0)),
             free,
             Block::Para(body("Nội dung sau các ô.")),
         ]),
@@ -447,7 +445,7 @@ fn an_appendix_section_restarts_the_page_numbers_in_both_files() {
         ))));
     }
     let fonts = FontBook::builtin();
-    let profile = vanthu::profile::Format::State.profile();
+    let profile = vanthu::model::Format::State.profile();
     let content: Vec<Block> = (0..40)
         .map(|i| Block::Para(body(&format!("Mục {i} của phụ lục: nội dung chi tiết kèm theo báo cáo, được trình bày thành nhiều dòng để phụ lục dài hơn một trang."))))
         .collect();

@@ -9,7 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+use crate::hashing::{Digest, Sha256};
 
 use crate::bundle::files::{hex, intact, safe_relative, sha256_hex};
 use crate::bundle::manifest::{FileEntry, Manifest, NamedHash, Templates};

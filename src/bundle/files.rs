@@ -1,6 +1,6 @@
-//! The bundle's file operations: durability by one filesystem sync per run, hashing files on
-//! disk, paths that stay inside the bundle, and removing files an earlier run wrote that the
-//! bundle no longer holds.
+//! The bundle's file operations: durability by one filesystem sync per run, paths that stay
+//! inside the bundle, and removing files an earlier run wrote that the bundle no longer holds
+//! (hashing is [`crate::hashing`]'s, re-exported here for the bundle's modules).
 //!
 //! A record's files are written together ([`crate::output::write_together`]: temp files,
 //! then renames), so a reader (or an interrupted run) never sees a partial file or a partial
@@ -8,26 +8,11 @@
 //! than rendering it. [`sync_dir`] flushes the whole filesystem once, before the manifest
 //! (the commit point) is written.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::error::{Error, Result};
-use crate::output::{open_regular, TEMP_PREFIX, TEMP_SUFFIX};
-
-pub fn hex(digest: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(digest.len() * 2);
-    for b in digest {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
+pub use crate::hashing::{hash_file, hex, sha256_hex};
+use crate::output::{TEMP_PREFIX, TEMP_SUFFIX};
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |source| Error::Io {
@@ -57,25 +42,6 @@ pub fn sync_dir(dir: &Path, written: &[PathBuf]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// SHA-256 and size of a regular file, streaming; `None` when it cannot be read or is not
-/// a regular file (a FIFO, device or symbolic link is never opened: see
-/// [`crate::output::open_regular`]).
-pub fn hash_file(path: &Path) -> Option<(String, u64)> {
-    let mut f = open_regular(path).ok()?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = f.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-        size += n as u64;
-    }
-    Some((hex(&h.finalize()), size))
 }
 
 /// Is `rel` a relative, `/`-separated path that stays inside the folder it is joined to:

@@ -10,51 +10,11 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+use crate::hashing::{Digest, Sha256};
 
+pub use crate::calendar::Month;
 use crate::error::{Error, Result};
 use crate::report::TEMPLATE as REPORT;
-
-/// A calendar month, `YYYY-MM`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl Month {
-    pub fn parse(s: &str) -> Result<Month> {
-        let bad = || {
-            Error::Usage(format!(
-                "--month `{s}`: write the month as YYYY-MM, e.g. 2022-11"
-            ))
-        };
-        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
-        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit())
-        {
-            return Err(bad());
-        }
-        let year: i32 = y.parse().map_err(|_| bad())?;
-        let month: u32 = m.parse().map_err(|_| bad())?;
-        if !(1..=12).contains(&month) {
-            return Err(Error::Usage(format!(
-                "--month `{s}`: there is no month {month}"
-            )));
-        }
-        Ok(Month { year, month })
-    }
-
-    /// `YYYY-MM`, the bundle's folder and zip name.
-    pub fn key(&self) -> String {
-        format!("{:04}-{:02}", self.year, self.month)
-    }
-}
-
-impl fmt::Display for Month {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.key())
-    }
-}
 
 /// Shard `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -41,7 +41,7 @@ pub const LEVEL: i64 = 6;
 pub fn dos_time(epoch: i64) -> DateTime {
     let min = 315_532_800; // 1980-01-01T00:00:00Z
     let max = 4_354_819_198; // 2107-12-31T23:59:58Z
-    let t = crate::env::Utc::from_epoch(epoch.clamp(min, max));
+    let t = crate::calendar::Utc::from_epoch(epoch.clamp(min, max));
     let small = |v: u32| u8::try_from(v).unwrap_or(0);
     DateTime::from_date_and_time(
         u16::try_from(t.year).unwrap_or(1980),

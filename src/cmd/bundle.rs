@@ -35,7 +35,8 @@ pub struct BundleArgs {
 }
 
 pub fn execute(args: &BundleArgs) -> Result<i32> {
-    let month = Month::parse(&args.month)?;
+    let month = Month::parse(&args.month)
+        .map_err(|why| Error::Usage(format!("--month `{}`: {why}", args.month)))?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
     let env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
     let files = args.input.record_files()?;

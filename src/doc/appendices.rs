@@ -6,7 +6,7 @@
 
 use crate::doc::assemble::{body_blocks, AssemblyInput, LastBodyBlock};
 use crate::doc::model::{Block, Mm};
-use crate::template::engine::escape_markup;
+use crate::template::structured::escape_markup;
 
 /// `1` → `I`, `4` → `IV`, …
 pub fn roman(mut n: usize) -> String {

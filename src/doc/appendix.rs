@@ -83,7 +83,7 @@ pub fn appendix_blocks(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::Format;
+    use crate::model::record::Format;
 
     #[test]
     fn an_appendix_starts_a_numbered_section_with_its_heading_lines() {

@@ -5,8 +5,8 @@ use crate::doc::markup::{self, MarkupBlock};
 use crate::doc::model::*;
 use crate::doc::names;
 use crate::fonts::FontBook;
-use crate::model::record::{Date, DocumentEntry, Issuer, Recipient, Record, Signer};
-use crate::profile::{single_pitch, Format, LineStyle, Profile, SummaryMark};
+use crate::model::record::{Date, DocumentEntry, Format, Issuer, Recipient, Record, Signer};
+use crate::profile::{single_pitch, LineStyle, Profile, SummaryMark};
 use crate::template::{Layout, Rendered};
 
 /// Everything assembly needs besides the rendered template: who issues the document, its
@@ -52,41 +52,6 @@ impl<'a> AssemblyInput<'a> {
     }
 }
 
-/// The whole document at once: [`head`], the body parsed in one piece and passed through
-/// [`LastBodyBlock`], then [`tail`]. The monthly report produces the same three parts as a
-/// stream instead (`report.rs`).
-pub fn assemble(input: &AssemblyInput) -> Document {
-    let head = head(input);
-    let profile = input.format.profile();
-    let layout = input.rendered.front.layout;
-    let body = body(
-        &input.rendered.body,
-        profile,
-        input.fonts,
-        head.page.text_width(),
-    );
-    let mut blocks = head.blocks;
-    blocks.extend(
-        LastBodyBlock::new(
-            body.into_iter().map(Ok::<_, std::convert::Infallible>),
-            layout,
-            profile,
-        )
-        .flatten(),
-    );
-    blocks.extend(tail(input));
-    blocks.extend(crate::doc::appendices::appendices(
-        input,
-        head.page.text_width(),
-    ));
-    Document {
-        kind: input.kind.to_string(),
-        meta_title: head.meta_title,
-        page: head.page,
-        blocks,
-    }
-}
-
 /// What comes before the body: the page setup, the metadata title, and the header and title
 /// blocks (official) or the headline (news). The body of `input.rendered` is not read.
 pub struct Head {
@@ -121,7 +86,7 @@ pub fn head(input: &AssemblyInput) -> Head {
                 .map(markup::inline_text)
                 .unwrap_or_default();
             if !headline.is_empty() {
-                let mut p = para(&headline, styled(16.0, true), Align::Center);
+                let mut p = para(&headline, profile.measures.headline, Align::Center);
                 p.keep_with_next = true;
                 blocks.push(Block::Para(p));
             }
@@ -147,15 +112,8 @@ pub fn tail(input: &AssemblyInput) -> Vec<Block> {
         Layout::News => {
             let byline = r.byline.as_deref().map(markup::inline_text);
             if let Some(byline) = byline.filter(|b| !b.trim().is_empty()) {
-                let mut p = para(
-                    &byline,
-                    LineStyle {
-                        italic: true,
-                        ..styled(14.0, true)
-                    },
-                    Align::Right,
-                );
-                p.space_before_pt = 12.0;
+                let mut p = para(&byline, profile.measures.byline, Align::Right);
+                p.space_before_pt = profile.measures.byline_space_before;
                 blocks.push(Block::Para(p));
             }
         }
@@ -239,8 +197,8 @@ fn finish_last(block: &mut Block, mark: Option<&'static str>) {
 /// The page of a document in profile `p`.
 pub fn page_setup(p: &Profile) -> PageSetup {
     PageSetup {
-        width: 210.0,
-        height: 297.0,
+        width: p.measures.page_width,
+        height: p.measures.page_height,
         margin_top: p.margin_top,
         margin_bottom: p.margin_bottom,
         margin_left: p.margin_left,
@@ -250,15 +208,6 @@ pub fn page_setup(p: &Profile) -> PageSetup {
             from_top: p.page_number_from_top,
         },
         first_page_footer: None,
-    }
-}
-
-pub(crate) fn styled(size: f32, bold: bool) -> LineStyle {
-    LineStyle {
-        size,
-        bold,
-        italic: false,
-        underline: false,
     }
 }
 
@@ -282,15 +231,15 @@ pub(crate) fn para(text: &str, s: LineStyle, align: Align) -> Paragraph {
     }
 }
 
-pub(crate) fn rule(length: Mm, p: &Profile) -> Block {
-    Block::Rule(Rule {
+pub(crate) fn rule(length: Mm, p: &Profile) -> Rule {
+    Rule {
         length,
         thickness_pt: p.rule_thickness_pt,
-        space_before_pt: 1.0,
+        space_before_pt: p.measures.rule_space_before,
         // Never space after: Word adds space-after and the next space-before, LibreOffice
         // takes the larger. With one of the two always zero, all renderers agree.
         space_after_pt: 0.0,
-    })
+    }
 }
 
 pub(crate) fn width_of(fonts: &FontBook, text: &str, s: LineStyle) -> Mm {
@@ -337,21 +286,21 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
     }
     if !parents.is_empty() {
         let text = wrap(&parents.join(" - "), left_w, p.superior, fonts);
-        left.push(Block::Para(para(&text, p.superior, Align::Center)));
+        left.push(CellBlock::Para(para(&text, p.superior, Align::Center)));
     }
     let name = std::iter::once(issuer.name.as_str())
         .chain(co_issuers.iter().map(|c| c.name.as_str()))
         .collect::<Vec<_>>()
         .join(" - ");
     let name = wrap(&name, left_w, p.issuer, fonts);
-    left.push(Block::Para(para(&name, p.issuer, Align::Center)));
+    left.push(CellBlock::Para(para(&name, p.issuer, Align::Center)));
     if let Some(mark) = p.issuer_mark {
-        left.push(Block::Para(para(mark, p.superior, Align::Center)));
+        left.push(CellBlock::Para(para(mark, p.superior, Align::Center)));
     }
     if let Some(frac) = p.issuer_rule_fraction {
         // The rule follows the widest line of the name.
         let w = names::widest(&name, |t| width_of(fonts, t, p.issuer)).min(left_w);
-        left.push(rule(w * frac, p));
+        left.push(CellBlock::Rule(rule(w * frac, p)));
     }
     let code = std::iter::once(issuer.code.as_str())
         .chain(co_issuers.iter().map(|c| c.code.as_str()))
@@ -374,33 +323,33 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
     let mut date_para = para(&date_line, p.date, Align::Center);
     let mut right = Vec::new();
     for (text, s) in p.national_title {
-        right.push(Block::Para(para(text, *s, Align::Center)));
+        right.push(CellBlock::Para(para(text, *s, Align::Center)));
     }
     if let Some((last, s)) = p.national_title.last() {
-        right.push(rule(width_of(fonts, last, *s), p));
+        right.push(CellBlock::Rule(rule(width_of(fonts, last, *s), p)));
     }
     if p.number_and_date_same_row {
         // The shared row sits a little below both stacks.
-        number_para.space_before_pt = 6.0;
-        date_para.space_before_pt = 6.0;
+        number_para.space_before_pt = p.measures.number_row_space_before;
+        date_para.space_before_pt = p.measures.number_row_space_before;
         number_para.line_pitch_pt = single_pitch(p.date.size);
     } else {
-        date_para.space_before_pt = 4.0;
+        date_para.space_before_pt = p.measures.date_space_before;
     }
-    let mut under_number = vec![Block::Para(number_para)];
+    let mut under_number = vec![CellBlock::Para(number_para)];
     if layout == Layout::Letter {
         let summary = letter_summary(input);
         if !summary.is_empty() {
             let text = format!("{}{summary}", p.letter_summary_prefix);
             let text = wrap(&text, left_w, p.letter_summary, fonts);
             let mut v = para(&text, p.letter_summary, Align::Center);
-            v.space_before_pt = 6.0;
-            under_number.push(Block::Para(v));
+            v.space_before_pt = p.measures.letter_summary_space_before;
+            under_number.push(CellBlock::Para(v));
         }
     }
     under_number.extend(marks(input, p));
     let date_cell = if dated && !date_line.is_empty() {
-        vec![Block::Para(date_para)]
+        vec![CellBlock::Para(date_para)]
     } else {
         Vec::new()
     };
@@ -420,7 +369,7 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
 }
 
 /// The marks under the number: secrecy (ô 10a), urgency (ô 10b), circulation (ô 11).
-pub(crate) fn marks(input: &AssemblyInput, p: &Profile) -> Vec<Block> {
+pub(crate) fn marks(input: &AssemblyInput, p: &Profile) -> Vec<CellBlock> {
     let Some(entry) = input.entry else {
         return Vec::new();
     };
@@ -434,12 +383,12 @@ pub(crate) fn marks(input: &AssemblyInput, p: &Profile) -> Vec<Block> {
         let Some(text) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
             continue;
         };
-        out.push(Block::Boxed(Boxed {
+        out.push(CellBlock::Boxed(Boxed {
             para: para(text, p.mark, Align::Center),
-            width: mark_width(text, kind),
-            height: 8.0,
-            border_pt: 0.75,
-            space_before_pt: 6.0,
+            width: mark_width(text, kind, p),
+            height: p.measures.mark_height,
+            border_pt: p.measures.mark_border_pt,
+            space_before_pt: p.measures.mark_space_before,
         }));
     }
     out
@@ -452,20 +401,19 @@ enum MarkKind {
     Circulation,
 }
 
-/// The box of a mark: urgency 20 / 40 / 30 × 8 mm for KHẨN / THƯỢNG KHẨN / HỎA TỐC (NĐ 30
-/// PL I §III.2.b); secrecy 20 / 30 / 40 mm for MẬT / TỐI MẬT / TUYỆT MẬT (UNVERIFIED: the
-/// state-secrets stamp rules); anything else, and circulation, sized to the text.
-fn mark_width(text: &str, kind: MarkKind) -> Option<Mm> {
+/// The width of a mark's box: the profile's width for an urgency or secrecy mark it lists
+/// (`HOẢ` read as `HỎA`); anything else, and circulation, sized to the text.
+fn mark_width(text: &str, kind: MarkKind, p: &Profile) -> Option<Mm> {
     let key = text.to_uppercase().replace("HOẢ", "HỎA");
-    match (kind, key.as_str()) {
-        (MarkKind::Urgency, "KHẨN") => Some(20.0),
-        (MarkKind::Urgency, "THƯỢNG KHẨN") => Some(40.0),
-        (MarkKind::Urgency, "HỎA TỐC") => Some(30.0),
-        (MarkKind::Secrecy, "MẬT") => Some(20.0),
-        (MarkKind::Secrecy, "TỐI MẬT") => Some(30.0),
-        (MarkKind::Secrecy, "TUYỆT MẬT") => Some(40.0),
-        _ => None,
-    }
+    let widths = match kind {
+        MarkKind::Urgency => p.measures.urgency_widths,
+        MarkKind::Secrecy => p.measures.secrecy_widths,
+        MarkKind::Circulation => &[],
+    };
+    widths
+        .iter()
+        .find(|(mark, _)| *mark == key)
+        .map(|(_, w)| *w)
 }
 
 /// The issuer's address at the foot of page 1 (ô 13), unless the entry switches it off.
@@ -482,8 +430,8 @@ fn address_footer(input: &AssemblyInput, p: &Profile) -> Option<Footer> {
     }
     Some(Footer {
         paras: vec![para(address, p.address, Align::Left)],
-        rule_pt: 0.5,
-        from_bottom: 10.0,
+        rule_pt: p.measures.footer_rule_pt,
+        from_bottom: p.measures.footer_from_bottom,
     })
 }
 
@@ -501,7 +449,7 @@ fn kinh_gui(input: &AssemblyInput, p: &Profile, text_width: Mm) -> Vec<Block> {
         .collect();
     let label = "Kính gửi:";
     let mut out = Vec::new();
-    let first_space = 12.0;
+    let first_space = p.measures.to_space_before;
     match items.as_slice() {
         [] => {}
         [one] => {
@@ -556,7 +504,7 @@ fn title_block(input: &AssemblyInput, p: &Profile, text_width: Mm) -> (Vec<Block
     }
     let mut out = Vec::new();
     let mut t = para(&type_name, p.type_name, Align::Center);
-    t.space_before_pt = 18.0;
+    t.space_before_pt = p.measures.type_name_space_before;
     t.keep_with_next = true;
     out.push(Block::Para(t));
     if !summary.is_empty() {
@@ -578,7 +526,7 @@ fn title_block(input: &AssemblyInput, p: &Profile, text_width: Mm) -> (Vec<Block
             }
             SummaryMark::Rule(frac) => {
                 let w = width_of(input.fonts, &summary, p.summary).min(text_width);
-                out.push(rule(w * frac, p));
+                out.push(Block::Rule(rule(w * frac, p)));
             }
         }
     }
@@ -649,7 +597,7 @@ fn table(
     width: Mm,
 ) -> Table {
     let size = p.table_size;
-    let padding = 1.5;
+    let padding = p.measures.table_padding;
     let n = header
         .len()
         .max(rows.iter().map(Vec::len).max().unwrap_or(0))
@@ -661,8 +609,8 @@ fn table(
             size_pt: size,
             first_indent: 0.0,
             left_indent: 0.0,
-            space_before_pt: 2.0,
-            space_after_pt: 2.0,
+            space_before_pt: p.measures.table_cell_space,
+            space_after_pt: p.measures.table_cell_space,
             line_pitch_pt: single_pitch(size),
             keep_with_next: false,
         };
@@ -726,7 +674,7 @@ fn table(
             })
             .collect(),
         padding,
-        border_pt: 0.5,
+        border_pt: p.measures.table_border_pt,
         space_before_pt: p.body_space_before,
         space_after_pt: 0.0,
     }
@@ -734,15 +682,15 @@ fn table(
 
 /// One signature column: the authority lines, the position, the signature space, the other
 /// title (ô 7b) and the name, all centred on one axis.
-fn signature(signer: &Signer, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Block> {
+fn signature(signer: &Signer, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<CellBlock> {
     let mut out = Vec::new();
     if let Some(a) = signer.authority.as_deref().filter(|a| !a.trim().is_empty()) {
         let text = wrap(a, width, p.authority, fonts);
-        out.push(Block::Para(para(&text, p.authority, Align::Center)));
+        out.push(CellBlock::Para(para(&text, p.authority, Align::Center)));
     }
     if let Some(pos) = signer.position.as_deref().filter(|a| !a.trim().is_empty()) {
         let text = wrap(pos, width, p.position, fonts);
-        out.push(Block::Para(para(&text, p.position, Align::Center)));
+        out.push(CellBlock::Para(para(&text, p.position, Align::Center)));
     }
     let space = p.signature_space / crate::fonts::MM_PER_PT;
     let mut name = para(&signer.name, p.signer_name, Align::Center);
@@ -755,21 +703,21 @@ fn signature(signer: &Signer, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<B
             let text = wrap(t, width, p.other_title, fonts);
             let mut o = para(&text, p.other_title, Align::Center);
             o.space_before_pt = space;
-            out.push(Block::Para(o));
+            out.push(CellBlock::Para(o));
         }
         None => name.space_before_pt = space,
     }
-    out.push(Block::Para(name));
+    out.push(CellBlock::Para(name));
     out
 }
 
 /// Side-by-side signatures: the space before each signature's last two-or-one lines (the other
 /// title, the name) grows so that the names share a baseline.
-fn align_names(sigs: &mut [Vec<Block>]) {
-    let above = |sig: &[Block]| -> f32 {
+fn align_names(sigs: &mut [Vec<CellBlock>]) {
+    let above = |sig: &[CellBlock]| -> f32 {
         sig.iter()
             .map(|b| match b {
-                Block::Para(q) => {
+                CellBlock::Para(q) => {
                     q.space_before_pt
                         + q.line_pitch_pt * (q.text().matches('\n').count() + 1) as f32
                 }
@@ -782,7 +730,7 @@ fn align_names(sigs: &mut [Vec<Block>]) {
     let top = heights.iter().copied().fold(0.0, f32::max);
     for (sig, h) in sigs.iter_mut().zip(heights) {
         let spaced = sig.iter_mut().filter_map(|b| match b {
-            Block::Para(q) => Some(q),
+            CellBlock::Para(q) => Some(q),
             _ => None,
         });
         if let Some(q) = spaced.max_by(|a, b| a.space_before_pt.total_cmp(&b.space_before_pt)) {
@@ -813,12 +761,12 @@ fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
         let mut label = para("Nơi nhận:", p.recipients_label, Align::Left);
         // Same pitch as the authority line, so both share a baseline.
         label.line_pitch_pt = auth_pitch;
-        left.push(Block::Para(label));
+        left.push(CellBlock::Para(label));
     }
     let plus_w = width_of(fonts, "+ ", p.recipients_item);
     for (depth, item) in Recipient::lines(input.recipients) {
         if depth == 0 {
-            left.push(Block::Para(para(
+            left.push(CellBlock::Para(para(
                 &format!("- {item}"),
                 p.recipients_item,
                 Align::Left,
@@ -827,7 +775,7 @@ fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
             // `+ item` at the nested indent, continuation lines under the item's text.
             let mut q = para(&format!("+ {item}"), p.recipients_item, Align::Left);
             indent(&mut q, p.nested_recipient_indent + plus_w, -plus_w);
-            left.push(Block::Para(q));
+            left.push(CellBlock::Para(q));
         }
     }
     if let Some(d) = input
@@ -836,13 +784,13 @@ fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
         .map(str::trim)
         .filter(|d| !d.is_empty())
     {
-        left.push(Block::Para(para(d, p.drafter, Align::Left)));
+        left.push(CellBlock::Para(para(d, p.drafter, Align::Left)));
     }
     let rows = if n == 1 {
         let sig = signature(input.signers[0], p, fonts, widths[1]);
         vec![vec![left, sig]]
     } else {
-        let mut sigs: Vec<Vec<Block>> = input
+        let mut sigs: Vec<Vec<CellBlock>> = input
             .signers
             .iter()
             .zip(&widths)
@@ -851,8 +799,8 @@ fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
         align_names(&mut sigs);
         let mut rows = vec![sigs];
         if !left.is_empty() {
-            if let Some(Block::Para(first)) = left.first_mut() {
-                first.space_before_pt = 12.0;
+            if let Some(CellBlock::Para(first)) = left.first_mut() {
+                first.space_before_pt = p.measures.recipients_row_space_before;
             }
             rows.push(vec![left]);
         }
@@ -861,6 +809,6 @@ fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
     Some(Block::Columns(Columns {
         widths,
         rows,
-        space_before_pt: 12.0,
+        space_before_pt: p.measures.closing_space_before,
     }))
 }

@@ -16,12 +16,8 @@
 //! things reach further than a blank line and are not tracked: HTML blocks (`<!-- … -->`,
 //! `<pre>`) and link reference definitions (`[x]: url`, which apply to the whole text). Record
 //! values are escaped, so only the template can write them: a template whose body contains `<`,
-//! `]:` or an unescaped value (`{{{`, `{{&`) is never cut ([`template_allows_cuts`]).
-
-/// Whether the body of a template can be cut at all (see the module documentation).
-pub fn template_allows_cuts(body: &str) -> bool {
-    !(body.contains('<') || body.contains("]:") || body.contains("{{{") || body.contains("{{&"))
-}
+//! `]:` or an unescaped value (`{{{`, `{{&`) is never cut
+//! ([`crate::template::each_session::template_allows_cuts`]).
 
 /// Collects markup text and hands it out in pieces that are safe to parse on their own.
 #[derive(Debug, Default)]
@@ -155,6 +151,7 @@ fn starts_list_item(line: &str) -> bool {
 mod tests {
     use super::*;
     use crate::doc::markup::{parse, MarkupBlock};
+    use crate::template::each_session::template_allows_cuts;
 
     /// Feeds `parts`, marking a candidate after each; returns the pieces.
     fn pieces(parts: &[&str]) -> Vec<String> {

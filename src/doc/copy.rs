@@ -7,32 +7,15 @@
 use crate::doc::assemble::{page_setup, para, rule, tail, width_of, wrap, AssemblyInput};
 use crate::doc::model::*;
 use crate::doc::names;
-use crate::model::record::Copy;
-use crate::profile::{single_pitch, Format, Profile};
-
-/// The three forms of a copy and the number abbreviation of each (State; a Party copy is
-/// numbered `BS`).
-pub const FORMS: &[(&str, &str, &str)] = &[
-    ("SAO Y", "SY", "sao-y"),
-    ("SAO LỤC", "SL", "sao-luc"),
-    ("TRÍCH SAO", "TrS", "trich-sao"),
-];
-
-fn form_of(form: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
-    let upper = form.trim().to_uppercase();
-    FORMS.iter().find(|(name, _, _)| *name == upper)
-}
-
-/// The file name suffix of a copy (`sao-y`), or `None` for a form that is not one of the three.
-pub fn slug(form: &str) -> Option<&'static str> {
-    form_of(form).map(|f| f.2)
-}
+use crate::model::record::Format;
+use crate::model::record::{Copy, COPY_FORMS};
+use crate::profile::{single_pitch, Profile};
 
 /// The copy of `original` (for `TRÍCH SAO`, a document already assembled from the excerpt).
 /// `input` is the original's assembly input: the copy's closing reuses its layout.
 pub fn copy_document(original: &Document, copy: &Copy, input: &AssemblyInput) -> Document {
     let p = input.format.profile();
-    let (form, abbr, suffix) = form_of(&copy.form).copied().unwrap_or(FORMS[0]);
+    let (form, abbr, suffix) = copy.known_form().copied().unwrap_or(COPY_FORMS[0]);
     let abbr = match input.format {
         Format::Party => "BS",
         Format::State => abbr,
@@ -70,19 +53,19 @@ fn copy_header(copy: &Copy, form: &str, abbr: &str, p: &Profile, input: &Assembl
     let mut left = Vec::new();
     if let Some(parent) = &issuer.parent {
         let text = wrap(parent, left_w, p.superior, fonts);
-        left.push(Block::Para(para(&text, p.superior, Align::Center)));
+        left.push(CellBlock::Para(para(&text, p.superior, Align::Center)));
     }
     let name = wrap(&issuer.name, left_w, p.issuer, fonts);
-    left.push(Block::Para(para(&name, p.issuer, Align::Center)));
+    left.push(CellBlock::Para(para(&name, p.issuer, Align::Center)));
     if let Some(frac) = p.issuer_rule_fraction {
         let w = names::widest(&name, |t| width_of(fonts, t, p.issuer)).min(left_w);
-        left.push(rule(w * frac, p));
+        left.push(CellBlock::Rule(rule(w * frac, p)));
     }
     let number = p.number_line(copy.number, abbr, &issuer.code);
     let mut number_para = para(&number, p.number, Align::Center);
     // The copy's form stands where the national title would be.
     let title_style = p.national_title.first().map_or(p.type_name, |(_, s)| *s);
-    let right = vec![Block::Para(para(form, title_style, Align::Center))];
+    let right = vec![CellBlock::Para(para(form, title_style, Align::Center))];
     let mut date_para = para(
         &format!("{}, {}", issuer.place, copy.date.written_out()),
         p.date,
@@ -93,7 +76,10 @@ fn copy_header(copy: &Copy, form: &str, abbr: &str, p: &Profile, input: &Assembl
     number_para.line_pitch_pt = single_pitch(p.date.size);
     let rows = vec![
         vec![left, right],
-        vec![vec![Block::Para(number_para)], vec![Block::Para(date_para)]],
+        vec![
+            vec![CellBlock::Para(number_para)],
+            vec![CellBlock::Para(date_para)],
+        ],
     ];
     Block::Columns(Columns {
         widths: vec![left_w, page_setup(p).text_width() - left_w],

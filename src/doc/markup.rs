@@ -266,7 +266,7 @@ fn trim_runs(mut runs: Vec<Run>) -> Vec<Run> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::engine::escape_markup;
+    use crate::template::structured::escape_markup;
 
     #[test]
     fn escaped_values_print_literally() {
@@ -354,5 +354,89 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+}
+
+/// Structured text (`template::structured`) as the markup parser reads it.
+#[cfg(test)]
+mod structured_tests {
+    use super::{parse, MarkupBlock};
+    use crate::template::structured::to_markup;
+
+    fn texts(markup: &str) -> Vec<(String, bool, Option<u8>)> {
+        parse(markup)
+            .into_iter()
+            .map(|b| match b {
+                MarkupBlock::Heading { level, runs } => (
+                    runs.iter().map(|r| r.text.as_str()).collect(),
+                    runs.iter().all(|r| r.bold),
+                    Some(level),
+                ),
+                MarkupBlock::Paragraph(runs) => (
+                    runs.iter().map(|r| r.text.as_str()).collect(),
+                    runs.iter().all(|r| r.bold),
+                    None,
+                ),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn levels_labels_and_emphasis() {
+        let src = "Phần I\nTÌNH HÌNH THỰC HIỆN\nI. KẾT QUẢ ĐẠT ĐƯỢC\n1. Về kinh tế\na) Nông nghiệp: **420 ha**, tăng 15%.\n- Thu ngân sách;\n+ trong đó *dịch vụ*.\n\n1.1. Mục con <b> & #1 [x]\n\\I. không phải đề mục; 5 \\* 3\nII- XÂY DỰNG ĐẢNG\nĐiều 2. Hiệu lực";
+        let got = texts(&to_markup(src));
+        let want: Vec<(&str, Option<u8>)> = vec![
+            ("Phần I", Some(1)),
+            ("TÌNH HÌNH THỰC HIỆN", Some(1)),
+            ("I. KẾT QUẢ ĐẠT ĐƯỢC", Some(2)),
+            ("1. Về kinh tế", None),
+            ("a) Nông nghiệp: 420 ha, tăng 15%.", None),
+            ("- Thu ngân sách;", None),
+            ("+ trong đó dịch vụ.", None),
+            ("1.1. Mục con <b> & #1 [x]", None),
+            ("I. không phải đề mục; 5 * 3", None),
+            ("II- XÂY DỰNG ĐẢNG", Some(2)),
+            ("Điều 2. Hiệu lực", Some(2)),
+        ];
+        assert_eq!(
+            got.iter()
+                .map(|(t, _, l)| (t.as_str(), *l))
+                .collect::<Vec<_>>(),
+            want
+        );
+        let bold: Vec<_> = parse(&to_markup("a) Nông nghiệp: **420 ha**, tăng."))
+            .into_iter()
+            .flat_map(|b| match b {
+                MarkupBlock::Paragraph(runs) => runs,
+                _ => Vec::new(),
+            })
+            .map(|r| (r.text, r.bold))
+            .collect();
+        assert_eq!(
+            bold,
+            [
+                ("a) Nông nghiệp: ".to_string(), false),
+                ("420 ha".to_string(), true),
+                (", tăng.".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_heading_can_continue_after_a_forced_line_break() {
+        let got = texts(&to_markup("II- NHIỆM VỤ \\\nTRỌNG TÂM\nĐoạn sau."));
+        assert_eq!(
+            got[0],
+            ("II- NHIỆM VỤ\nTRỌNG TÂM".to_string(), false, Some(2))
+        );
+        assert_eq!(got[1].0, "Đoạn sau.");
+    }
+
+    #[test]
+    fn a_trailing_backslash_is_a_forced_line_break() {
+        let got = texts(&to_markup("Dòng này \\\nxuống dòng.\nĐoạn sau."));
+        assert_eq!(got[0].0, "Dòng này\nxuống dòng.");
+        assert_eq!(got[1].0, "Đoạn sau.");
     }
 }

@@ -5,6 +5,7 @@ pub mod appendix;
 pub mod assemble;
 pub mod chunk;
 pub mod copy;
+pub mod document;
 pub mod markup;
 pub mod model;
 pub mod names;

@@ -5,7 +5,7 @@
 //! document was assembled; renderers only draw what they are given and never re-interpret text.
 
 /// Lengths in the model are millimetres; font sizes and vertical spacing are points.
-pub type Mm = f32;
+pub use crate::profile::Mm;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
@@ -68,7 +68,7 @@ pub enum Block {
     /// A ruled table; it may break between rows, repeating its header row.
     Table(Table),
     /// A bordered box of fixed height holding one centred paragraph (NĐ 30 ô 10a/10b/11:
-    /// urgency, secrecy), centred in its column. Allowed inside a `Columns` cell.
+    /// urgency, secrecy), centred in its column; in a `Columns` cell too.
     Boxed(Boxed),
     /// A new section on a new page (an appendix); with `restart_numbering` its pages are
     /// numbered from 1 and its first page shows no number.
@@ -156,15 +156,16 @@ pub struct Rule {
 pub struct Columns {
     /// Column widths, left to right; they add up to the text width.
     pub widths: Vec<Mm>,
-    /// Rows of cells, each cell a stack of paragraphs and rules; a row may have fewer cells
-    /// than there are columns (the rest are empty).
-    pub rows: Vec<Vec<Vec<Block>>>,
+    /// Rows of cells, each cell a stack of paragraphs, rules and boxed marks (what both
+    /// renderers draw in a cell: the type holds nothing else); a row may have fewer cells than
+    /// there are columns (the rest are empty).
+    pub rows: Vec<Vec<Vec<CellBlock>>>,
     pub space_before_pt: f32,
 }
 
 impl Columns {
     /// The rows as every renderer lays them out: each row with one cell per column.
-    pub fn grid(&self) -> Vec<Vec<&[Block]>> {
+    pub fn grid(&self) -> Vec<Vec<&[CellBlock]>> {
         self.rows
             .iter()
             .map(|row| {
@@ -173,6 +174,25 @@ impl Columns {
                     .collect()
             })
             .collect()
+    }
+}
+
+/// What a [`Columns`] cell may hold: a paragraph, a rule or a boxed mark, never another
+/// two-column block, a table or a section.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellBlock {
+    Para(Paragraph),
+    Rule(Rule),
+    Boxed(Boxed),
+}
+
+impl From<CellBlock> for Block {
+    fn from(c: CellBlock) -> Block {
+        match c {
+            CellBlock::Para(p) => Block::Para(p),
+            CellBlock::Rule(r) => Block::Rule(r),
+            CellBlock::Boxed(b) => Block::Boxed(b),
+        }
     }
 }
 
@@ -207,10 +227,12 @@ impl Document {
                     Block::Rule(_) | Block::Section(_) => {}
                     Block::Boxed(b) => out.push(&b.para),
                     Block::Columns(c) => {
-                        for row in c.grid() {
-                            for cell in row {
-                                walk(cell, out);
-                            }
+                        for cell in c.grid().into_iter().flatten() {
+                            out.extend(cell.iter().filter_map(|b| match b {
+                                CellBlock::Para(p) => Some(p),
+                                CellBlock::Boxed(b) => Some(&b.para),
+                                CellBlock::Rule(_) => None,
+                            }));
                         }
                     }
                     Block::Table(t) => {

@@ -9,18 +9,37 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::model::date::Date;
+pub use crate::calendar::Date;
 pub use crate::model::values::{Content, Recipient, Text, Time};
-pub use crate::profile::Format;
+use crate::profile::{Profile, PARTY, STATE};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     pub issuer: Issuer,
-    #[schemars(schema_with = "crate::cmd::schema::format_schema")]
+    #[schemars(schema_with = "crate::model::schema::format_schema")]
     pub format: Format,
     pub session: Session,
     pub documents: Vec<DocumentEntry>,
+}
+
+/// Which rules the documents follow: `party` (Hướng dẫn 36-HD/VPTW) or `state` (Nghị định
+/// 30/2020/NĐ-CP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Party,
+    State,
+}
+
+impl Format {
+    /// The layout profile of the format: every number of its official layout.
+    pub fn profile(self) -> &'static Profile {
+        match self {
+            Format::Party => &PARTY,
+            Format::State => &STATE,
+        }
+    }
 }
 
 /// The issuing body (cơ quan ban hành).
@@ -119,7 +138,7 @@ pub struct Conclusions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentEntry {
-    #[schemars(schema_with = "crate::cmd::schema::template_schema")]
+    #[schemars(schema_with = "crate::model::schema::template_schema")]
     pub template: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
@@ -158,7 +177,7 @@ pub struct DocumentEntry {
     // `lead`, `closing`, `byline`, … (a `//` comment: a doc comment would replace the
     // description `text_schema` writes, with every built-in template's slots).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(schema_with = "crate::cmd::schema::text_schema")]
+    #[schemars(schema_with = "crate::model::schema::text_schema")]
     pub text: BTreeMap<String, Content>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<Signer>,
@@ -234,6 +253,23 @@ pub struct Copy {
     pub excerpt: Option<Content>,
 }
 
+/// The three forms of a copy: the name, the number abbreviation (State; a Party copy is
+/// numbered `BS`) and the file name suffix.
+pub const COPY_FORMS: &[(&str, &str, &str)] = &[
+    ("SAO Y", "SY", "sao-y"),
+    ("SAO LỤC", "SL", "sao-luc"),
+    ("TRÍCH SAO", "TrS", "trich-sao"),
+];
+
+impl Copy {
+    /// The copy's form as listed in [`COPY_FORMS`] (any case, spaces around ignored), or
+    /// `None` for a form that is not one of the three.
+    pub fn known_form(&self) -> Option<&'static (&'static str, &'static str, &'static str)> {
+        let upper = self.form.trim().to_uppercase();
+        COPY_FORMS.iter().find(|(name, _, _)| *name == upper)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CopyIssuer {
@@ -256,6 +292,16 @@ impl DocumentEntry {
 }
 
 impl Record {
+    /// The JSON Schema (draft-07) of a record, a document's `text:` described with `slots`
+    /// (for each built-in template, the sentences a record may replace): see
+    /// [`crate::model::schema`].
+    pub fn schema(slots: &[(String, Vec<String>)]) -> serde_json::Value {
+        let root = schemars::generate::SchemaSettings::draft07()
+            .into_generator()
+            .into_root_schema_for::<Record>();
+        crate::model::schema::finish(root, slots)
+    }
+
     /// The day of the session: `session.date`, or for a record that gives none (a news item
     /// written "Vừa qua,") the earliest date of its documents.
     pub fn session_date(&self) -> Option<Date> {

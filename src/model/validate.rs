@@ -5,8 +5,8 @@ use std::path::Path;
 
 use crate::diag::Diagnostic;
 use crate::model::locate::{locate, locate_char};
+use crate::model::record::Format;
 use crate::model::record::{Date, Record};
-use crate::profile::Format;
 
 /// The date Hướng dẫn 36-HD/VPTW took effect.
 pub const HD36_FROM: Date = Date {
@@ -96,7 +96,7 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
             );
         }
         for (k, copy) in doc.copies.iter().enumerate() {
-            if crate::doc::copy::slug(&copy.form).is_none() {
+            if copy.known_form().is_none() {
                 err(
                     &format!("{here}.copies[{k}].form"),
                     format!("`{}` is not a form of copy", copy.form),

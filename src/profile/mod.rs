@@ -8,25 +8,11 @@
 mod party;
 mod state;
 
-use serde::{Deserialize, Serialize};
+pub use party::PARTY;
+pub use state::STATE;
 
-use crate::doc::model::Mm;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Party,
-    State,
-}
-
-impl Format {
-    pub fn profile(self) -> &'static Profile {
-        match self {
-            Format::Party => &party::PARTY,
-            Format::State => &state::STATE,
-        }
-    }
-}
+/// Millimetres: every length in the profiles and in the document model.
+pub type Mm = f32;
 
 /// A text line style: size in points and weight/slant.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,6 +63,9 @@ pub struct Profile {
     /// State: a rule of this fraction of the issuing-body line width.
     pub issuer_rule_fraction: Option<f32>,
     pub number: LineStyle,
+    /// How a document's number is written: `{n}` (the number), `{type}` (the type
+    /// abbreviation) and `{issuer}` (the issuer's code) are filled in.
+    pub number_form: &'static str,
     pub date: LineStyle,
     /// State: `Số:` and the date share a row.
     pub number_and_date_same_row: bool,
@@ -131,7 +120,82 @@ pub struct Profile {
     pub mark: LineStyle,
     /// The issuer's address at the foot of page 1 (ô 13).
     pub address: LineStyle,
+    /// The rest of the layout's numbers: paper, spacing, boxes, tables.
+    pub measures: Measures,
 }
+
+/// The numbers of the layout besides the line styles above. Both profiles use [`MEASURES`]
+/// today; a profile that differs gives its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measures {
+    /// The paper (A4).
+    pub page_width: Mm,
+    pub page_height: Mm,
+    /// Space above a rule under a line of the header or title block.
+    pub rule_space_before: f32,
+    /// Space above the number and the date when they share a row (a little below both stacks).
+    pub number_row_space_before: f32,
+    /// Space above the date line when it sits under the national title.
+    pub date_space_before: f32,
+    /// Space above a công văn's summary under the number.
+    pub letter_summary_space_before: f32,
+    /// The boxed marks (ô 10a, 10b, 11): height, border and space above.
+    pub mark_height: Mm,
+    pub mark_border_pt: f32,
+    pub mark_space_before: f32,
+    /// Box widths of the urgency marks (NĐ 30 PL I §III.2.b), by the mark's text in capitals;
+    /// another text is sized to itself.
+    pub urgency_widths: &'static [(&'static str, Mm)],
+    /// Box widths of the secrecy marks (UNVERIFIED: the state-secrets stamp rules).
+    pub secrecy_widths: &'static [(&'static str, Mm)],
+    /// The address footer on page 1 (ô 13): the rule above it, its distance from the paper's
+    /// bottom edge.
+    pub footer_rule_pt: f32,
+    pub footer_from_bottom: Mm,
+    /// Space above Kính gửi (ô 9a).
+    pub to_space_before: f32,
+    /// Space above the type name of the title block.
+    pub type_name_space_before: f32,
+    /// Tables: padding each side of a cell, space above and below a cell's text, border.
+    pub table_padding: Mm,
+    pub table_cell_space: f32,
+    pub table_border_pt: f32,
+    /// A news item's headline, and its byline with the space above it.
+    pub headline: LineStyle,
+    pub byline: LineStyle,
+    pub byline_space_before: f32,
+    /// Space above the closing block, and above Nơi nhận in a row of its own (two or more
+    /// signers).
+    pub closing_space_before: f32,
+    pub recipients_row_space_before: f32,
+}
+
+/// The measures both profiles share.
+const MEASURES: Measures = Measures {
+    page_width: 210.0,
+    page_height: 297.0,
+    rule_space_before: 1.0,
+    number_row_space_before: 6.0,
+    date_space_before: 4.0,
+    letter_summary_space_before: 6.0,
+    mark_height: 8.0,
+    mark_border_pt: 0.75,
+    mark_space_before: 6.0,
+    urgency_widths: &[("KHẨN", 20.0), ("THƯỢNG KHẨN", 40.0), ("HỎA TỐC", 30.0)],
+    secrecy_widths: &[("MẬT", 20.0), ("TỐI MẬT", 30.0), ("TUYỆT MẬT", 40.0)],
+    footer_rule_pt: 0.5,
+    footer_from_bottom: 10.0,
+    to_space_before: 12.0,
+    type_name_space_before: 18.0,
+    table_padding: 1.5,
+    table_cell_space: 2.0,
+    table_border_pt: 0.5,
+    headline: style(16.0, true, false, false),
+    byline: style(14.0, true, true, false),
+    byline_space_before: 12.0,
+    closing_space_before: 12.0,
+    recipients_row_space_before: 12.0,
+};
 
 impl Profile {
     /// `Số 245-TB/HU` (Party) or `Số: 87/TB-UBND` (State). Numbers under 10 are padded;
@@ -139,10 +203,14 @@ impl Profile {
     pub fn number_line(&self, number: Option<u32>, type_abbr: &str, issuer_code: &str) -> String {
         // No-break spaces: the blank must survive line layout and text extraction.
         let n = number.map_or_else(|| "\u{a0}".repeat(8), |n| format!("{n:02}"));
-        match self.name {
-            "party" => format!("Số {n}-{type_abbr}/{issuer_code}"),
-            _ => format!("Số: {n}/{type_abbr}-{issuer_code}"),
-        }
+        fill(
+            self.number_form,
+            &[
+                ("{n}", &n),
+                ("{type}", type_abbr),
+                ("{issuer}", issuer_code),
+            ],
+        )
     }
 }
 
@@ -171,6 +239,29 @@ impl Profile {
             None => format!("Số: {n}/{issuer_code}"),
         }
     }
+}
+
+/// `form` with each `{name}` replaced by its value, in one pass (a value is never read as a
+/// placeholder).
+fn fill(form: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(form.len() + 16);
+    let mut rest = form;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match values.iter().find(|(k, _)| rest.starts_with(k)) {
+            Some((k, v)) => {
+                out.push_str(v);
+                rest = &rest[k.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Line pitch for header, title and closing lines: single spacing of Times New Roman

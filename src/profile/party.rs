@@ -1,6 +1,6 @@
 //! Party documents: Hướng dẫn 36-HD/VPTW (format-spec §2).
 
-use super::{style, LineStyle, Profile, SummaryMark};
+use super::{style, LineStyle, Profile, SummaryMark, MEASURES};
 
 const B14: LineStyle = style(14.0, true, false, false);
 const R14: LineStyle = style(14.0, false, false, false);
@@ -24,6 +24,7 @@ pub static PARTY: Profile = Profile {
     issuer_mark: Some("*"),
     issuer_rule_fraction: None,
     number: R14,
+    number_form: "Số {n}-{type}/{issuer}",
     date: style(14.0, false, true, false),
     number_and_date_same_row: false,
     rule_thickness_pt: 0.75,
@@ -60,4 +61,5 @@ pub static PARTY: Profile = Profile {
     minutes_date_line: true,
     mark: style(14.0, true, false, false),
     address: style(11.0, false, false, false),
+    measures: MEASURES,
 };

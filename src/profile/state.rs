@@ -1,7 +1,7 @@
 //! State administrative documents: Nghị định 30/2020/NĐ-CP, Phụ lục I (format-spec §3),
 //! with the "14-set" of sizes.
 
-use super::{style, LineStyle, Profile, SummaryMark};
+use super::{style, LineStyle, Profile, SummaryMark, MEASURES};
 
 const B13: LineStyle = style(13.0, true, false, false);
 const B14: LineStyle = style(14.0, true, false, false);
@@ -25,6 +25,7 @@ pub static STATE: Profile = Profile {
     issuer_mark: None,
     issuer_rule_fraction: Some(0.4),
     number: style(13.0, false, false, false),
+    number_form: "Số: {n}/{type}-{issuer}",
     date: style(14.0, false, true, false),
     number_and_date_same_row: true,
     rule_thickness_pt: 0.75,
@@ -56,4 +57,5 @@ pub static STATE: Profile = Profile {
     minutes_date_line: false,
     mark: B14,
     address: style(11.0, false, false, false),
+    measures: MEASURES,
 };

@@ -24,12 +24,7 @@ pub const TEMPLATE: &str = "bao-cao-thang";
 
 /// `tháng 11 năm 2022` (months 1 and 2 padded, as on date lines).
 pub fn month_label(year: i32, month: u32) -> String {
-    let m = if month <= 2 {
-        format!("{month:02}")
-    } else {
-        month.to_string()
-    };
-    format!("tháng {m} năm {year}")
+    crate::calendar::Month { year, month }.written_out()
 }
 
 /// The template data given up front: the month and the number of sessions (the sessions
@@ -159,7 +154,7 @@ pub fn read_unchanged(path: &Path, sha256: &str) -> std::result::Result<Vec<u8>,
         return Err(changed());
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file again: {e}"))?;
-    if crate::bundle::files::sha256_hex(&bytes) != sha256 {
+    if crate::hashing::sha256_hex(&bytes) != sha256 {
         return Err(changed());
     }
     Ok(bytes)

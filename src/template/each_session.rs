@@ -18,6 +18,13 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
+/// Whether the body of a template can be cut at all at the end of an iteration: not when it
+/// could write an HTML block, a link reference definition or an unescaped value, which reach
+/// further than a blank line (see `doc::chunk`).
+pub fn template_allows_cuts(body: &str) -> bool {
+    !(body.contains('<') || body.contains("]:") || body.contains("{{{") || body.contains("{{&"))
+}
+
 /// The month's sessions in report order, each loaded when asked for.
 pub trait Sessions: Send + Sync {
     fn len(&self) -> usize;

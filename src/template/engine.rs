@@ -18,15 +18,13 @@ use handlebars::{
 };
 use serde_json::Value;
 
-use crate::doc::chunk::template_allows_cuts;
+use crate::calendar::Date;
 use crate::error::{Error, Result};
-use crate::model::date::Date;
-use crate::model::values::STRUCTURED_MARK;
-use crate::template::each_session::{EachSession, NoSessions, Sessions};
+use crate::template::each_session::{template_allows_cuts, EachSession, NoSessions, Sessions};
 use crate::template::front::{self, FrontMatter};
 use crate::template::partials;
 use crate::template::slots::{self, SlotHelper, Slots};
-use crate::template::structured;
+use crate::template::structured::escape_markup;
 use crate::template::{TemplateSource, TemplateText};
 
 /// A template rendered against one record: front matter values and the body markup.
@@ -37,71 +35,6 @@ pub struct Rendered {
     pub headline: Option<String>,
     pub byline: Option<String>,
     pub body: String,
-}
-
-/// Escapes a record value for the markup. A plain value: every ASCII punctuation character
-/// that CommonMark could read as syntax gets a backslash, which the parser removes again, and
-/// spaces before a line end are dropped (so a plain value can never make a forced line
-/// break). A structured value (marked by [`STRUCTURED_MARK`], from the marker on) is
-/// translated by [`structured::to_markup`] instead: that translation is its escape.
-pub fn escape_markup(s: &str) -> String {
-    match s.split_once(STRUCTURED_MARK) {
-        None => escape_plain(s),
-        Some((plain, structured)) => {
-            let mut out = escape_plain(plain);
-            out.push_str(&structured::to_markup(
-                &structured.replace(STRUCTURED_MARK, ""),
-            ));
-            out
-        }
-    }
-}
-
-fn escape_plain(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ' ' {
-            let mut spaces = 1;
-            while chars.peek() == Some(&' ') {
-                chars.next();
-                spaces += 1;
-            }
-            if !matches!(chars.peek(), Some('\n') | Some('\r')) {
-                out.extend(std::iter::repeat_n(' ', spaces));
-            }
-            continue;
-        }
-        if matches!(
-            c,
-            '\\' | '`'
-                | '*'
-                | '_'
-                | '{'
-                | '}'
-                | '['
-                | ']'
-                | '('
-                | ')'
-                | '#'
-                | '+'
-                | '-'
-                | '.'
-                | '!'
-                | '<'
-                | '>'
-                | '&'
-                | '|'
-                | '~'
-                | '='
-                | '"'
-                | '\''
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 handlebars_helper!(upper: |s: str| {
@@ -116,24 +49,10 @@ handlebars_helper!(cap: |s: str| {
     }
 });
 handlebars_helper!(ngay: |s: str| Date::parse(s).map(|d| d.written_out()).unwrap_or_else(|_| s.to_string()));
-handlebars_helper!(so_ngay: |s: str| Date::parse(s).map(|d| format!("{:02}/{:02}/{}", d.day, d.month, d.year)).unwrap_or_else(|_| s.to_string()));
+handlebars_helper!(so_ngay: |s: str| Date::parse(s).map(|d| d.slashed()).unwrap_or_else(|_| s.to_string()));
 handlebars_helper!(count: |v: array| v.len());
 handlebars_helper!(gio: |s: str| crate::model::values::Time::parse(s).map(|t| format!("{:02} giờ {:02}", t.hour, t.minute)).unwrap_or_else(|_| s.to_string()));
-handlebars_helper!(thu: |s: str| Date::parse(s).map(|d| weekday(&d).to_string()).unwrap_or_default());
-
-/// `thứ Hai` … `Chủ nhật` for a date.
-fn weekday(d: &Date) -> &'static str {
-    // 1970-01-01 was a Thursday.
-    match d.days_since_epoch().rem_euclid(7) {
-        0 => "thứ Năm",
-        1 => "thứ Sáu",
-        2 => "thứ Bảy",
-        3 => "Chủ nhật",
-        4 => "thứ Hai",
-        5 => "thứ Ba",
-        _ => "thứ Tư",
-    }
-}
+handlebars_helper!(thu: |s: str| Date::parse(s).map(|d| d.weekday().to_string()).unwrap_or_default());
 
 /// `inline_list LIST`: the items in one sentence as `(1) item (2) item`: each item keeps its own
 /// final punctuation, an item without any is followed by `;`, and the last one ends with `.`.

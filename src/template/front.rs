@@ -63,7 +63,7 @@ pub struct FrontMatter {
     /// When the document may be dated (`dated: after-session | before-session | any`).
     pub dated: Dated,
     /// The formats that have this kind of document (`formats: party`); empty means both.
-    pub formats: Vec<crate::profile::Format>,
+    pub formats: Vec<crate::model::record::Format>,
     /// The sentences a record may replace (filled in when the template is compiled).
     pub slots: crate::template::slots::Slots,
 }
@@ -141,8 +141,8 @@ pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
             "formats" => {
                 for f in value.split(',').map(str::trim).filter(|f| !f.is_empty()) {
                     fm.formats.push(match f {
-                        "party" => crate::profile::Format::Party,
-                        "state" => crate::profile::Format::State,
+                        "party" => crate::model::record::Format::Party,
+                        "state" => crate::model::record::Format::State,
                         other => {
                             return Err(bad(format!(
                                 "line {line_no}: format `{other}` is not `party` or `state`"

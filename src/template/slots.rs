@@ -19,7 +19,7 @@ use handlebars::{
 };
 use serde_json::Value;
 
-use crate::template::engine::escape_markup;
+use crate::template::structured::escape_markup;
 
 /// The slots of one template and where record paths are read in it.
 #[derive(Debug, Clone, Default)]

@@ -1,6 +1,7 @@
-//! Structured content: a record value written under `structured:` translated into the markup
-//! the parser reads. This translation *is* that value's escape: everything the clerk typed
-//! prints literally except what the syntax below gives meaning to.
+//! Record values as markup ([`escape_markup`]): a plain value backslash-escaped, and
+//! structured content, a value written under `structured:`, translated into the markup the
+//! parser reads. This translation *is* that value's escape: everything the clerk typed prints
+//! literally except what the syntax below gives meaning to.
 //!
 //! - Each non-blank line is one paragraph.
 //! - A line ending in ` \` continues the same paragraph after a forced line break.
@@ -11,7 +12,70 @@
 //! - `**bold**`, `*italic*`, `***both***`; `\*` prints `*`, `\\` prints `\`.
 //! - A line starting with `\` is never a heading: the backslash is dropped and the rest printed.
 
-use crate::template::engine::escape_markup;
+use crate::model::values::STRUCTURED_MARK;
+
+/// Escapes a record value for the markup. A plain value: every ASCII punctuation character
+/// that CommonMark could read as syntax gets a backslash, which the parser removes again, and
+/// spaces before a line end are dropped (so a plain value can never make a forced line
+/// break). A structured value (marked by [`STRUCTURED_MARK`], from the marker on) is
+/// translated by [`to_markup`] instead: that translation is its escape.
+pub fn escape_markup(s: &str) -> String {
+    match s.split_once(STRUCTURED_MARK) {
+        None => escape_plain(s),
+        Some((plain, structured)) => {
+            let mut out = escape_plain(plain);
+            out.push_str(&to_markup(&structured.replace(STRUCTURED_MARK, "")));
+            out
+        }
+    }
+}
+
+fn escape_plain(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let mut spaces = 1;
+            while chars.peek() == Some(&' ') {
+                chars.next();
+                spaces += 1;
+            }
+            if !matches!(chars.peek(), Some('\n') | Some('\r')) {
+                out.extend(std::iter::repeat_n(' ', spaces));
+            }
+            continue;
+        }
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '#'
+                | '+'
+                | '-'
+                | '.'
+                | '!'
+                | '<'
+                | '>'
+                | '&'
+                | '|'
+                | '~'
+                | '='
+                | '"'
+                | '\''
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// The markup for one structured value. Headings are written as setext headings (the text,
 /// then a line of `===` for level 1 or `---` for level 2), so that a heading too can continue
@@ -157,87 +221,4 @@ fn inline(text: &str) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::doc::markup::{parse, MarkupBlock};
-
-    fn texts(markup: &str) -> Vec<(String, bool, Option<u8>)> {
-        parse(markup)
-            .into_iter()
-            .map(|b| match b {
-                MarkupBlock::Heading { level, runs } => (
-                    runs.iter().map(|r| r.text.as_str()).collect(),
-                    runs.iter().all(|r| r.bold),
-                    Some(level),
-                ),
-                MarkupBlock::Paragraph(runs) => (
-                    runs.iter().map(|r| r.text.as_str()).collect(),
-                    runs.iter().all(|r| r.bold),
-                    None,
-                ),
-                other => panic!("unexpected {other:?}"),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn levels_labels_and_emphasis() {
-        let src = "Phần I\nTÌNH HÌNH THỰC HIỆN\nI. KẾT QUẢ ĐẠT ĐƯỢC\n1. Về kinh tế\na) Nông nghiệp: **420 ha**, tăng 15%.\n- Thu ngân sách;\n+ trong đó *dịch vụ*.\n\n1.1. Mục con <b> & #1 [x]\n\\I. không phải đề mục; 5 \\* 3\nII- XÂY DỰNG ĐẢNG\nĐiều 2. Hiệu lực";
-        let got = texts(&to_markup(src));
-        let want: Vec<(&str, Option<u8>)> = vec![
-            ("Phần I", Some(1)),
-            ("TÌNH HÌNH THỰC HIỆN", Some(1)),
-            ("I. KẾT QUẢ ĐẠT ĐƯỢC", Some(2)),
-            ("1. Về kinh tế", None),
-            ("a) Nông nghiệp: 420 ha, tăng 15%.", None),
-            ("- Thu ngân sách;", None),
-            ("+ trong đó dịch vụ.", None),
-            ("1.1. Mục con <b> & #1 [x]", None),
-            ("I. không phải đề mục; 5 * 3", None),
-            ("II- XÂY DỰNG ĐẢNG", Some(2)),
-            ("Điều 2. Hiệu lực", Some(2)),
-        ];
-        assert_eq!(
-            got.iter()
-                .map(|(t, _, l)| (t.as_str(), *l))
-                .collect::<Vec<_>>(),
-            want
-        );
-        let bold: Vec<_> = parse(&to_markup("a) Nông nghiệp: **420 ha**, tăng."))
-            .into_iter()
-            .flat_map(|b| match b {
-                MarkupBlock::Paragraph(runs) => runs,
-                _ => Vec::new(),
-            })
-            .map(|r| (r.text, r.bold))
-            .collect();
-        assert_eq!(
-            bold,
-            [
-                ("a) Nông nghiệp: ".to_string(), false),
-                ("420 ha".to_string(), true),
-                (", tăng.".to_string(), false)
-            ]
-        );
-    }
-
-    #[test]
-    fn a_heading_can_continue_after_a_forced_line_break() {
-        let got = texts(&to_markup("II- NHIỆM VỤ \\\nTRỌNG TÂM\nĐoạn sau."));
-        assert_eq!(
-            got[0],
-            ("II- NHIỆM VỤ\nTRỌNG TÂM".to_string(), false, Some(2))
-        );
-        assert_eq!(got[1].0, "Đoạn sau.");
-    }
-
-    #[test]
-    fn a_trailing_backslash_is_a_forced_line_break() {
-        let got = texts(&to_markup("Dòng này \\\nxuống dòng.\nĐoạn sau."));
-        assert_eq!(got[0].0, "Dòng này\nxuống dòng.");
-        assert_eq!(got[1].0, "Đoạn sau.");
-    }
 }

@@ -14,8 +14,8 @@ use docx_rs::{
 
 use super::{half_points, pt20, twips};
 use crate::doc::model::{
-    Align, Block, Boxed, Columns, Footer as ModelFooter, Mm, PageSetup, Paragraph, Rule, Run,
-    SectionStart, Table as ModelTable,
+    Align, Block, Boxed, CellBlock, Columns, Footer as ModelFooter, Mm, PageSetup, Paragraph, Rule,
+    Run, SectionStart, Table as ModelTable,
 };
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
@@ -438,7 +438,7 @@ impl Builder {
                 .iter()
                 .zip(&widths)
                 .map(|(blocks, w)| self.cell(blocks, *w, place))
-                .collect::<Result<Vec<_>>>()?;
+                .collect::<Vec<_>>();
             out.push(TableRow::new(cells).cant_split());
         }
         Ok(Table::without_borders(out)
@@ -449,11 +449,11 @@ impl Builder {
             .indent(0))
     }
 
-    fn cell(&mut self, blocks: &[Block], width: i32, place: Place) -> Result<TableCell> {
+    fn cell(&mut self, blocks: &[CellBlock], width: i32, place: Place) -> TableCell {
         let mut cell = TableCell::new().width(width as usize, WidthType::Dxa);
         if blocks.is_empty() {
             let filler = self.base(1.0, place.extra_before_pt, 0.0, 1.0);
-            return Ok(cell.add_paragraph(filler.keep_next(place.keep_next)));
+            return cell.add_paragraph(filler.keep_next(place.keep_next));
         }
         for (i, block) in blocks.iter().enumerate() {
             let place = Place {
@@ -461,9 +461,9 @@ impl Builder {
                 ..place
             };
             let p = match block {
-                Block::Para(p) => self.para(p, place),
-                Block::Rule(r) => self.rule(r, width, place),
-                Block::Boxed(bx) => {
+                CellBlock::Para(p) => self.para(p, place),
+                CellBlock::Rule(r) => self.rule(r, width, place),
+                CellBlock::Boxed(bx) => {
                     // A nested table, after a spacer paragraph for the space above (and the
                     // cell's), and before the paragraph a cell must end with.
                     let before = space_above(bx.space_before_pt + place.extra_before_pt);
@@ -476,15 +476,10 @@ impl Builder {
                     self.base(1.0, 0.0, 0.0, CELL_TRAILER_PT)
                         .keep_next(place.keep_next)
                 }
-                Block::Columns(_) | Block::Table(_) | Block::Section(_) => {
-                    return Err(Error::Docx(
-                        "columns, tables and sections cannot be nested".into(),
-                    ));
-                }
             };
             cell = cell.add_paragraph(p);
         }
-        Ok(cell)
+        cell
     }
 
     /// A boxed mark: a 1×1 table centred in its column, of exact row height, single borders,

@@ -1,5 +1,5 @@
 //! The DOCX package after docx-rs: re-compression with fixed entry metadata (completing the
-//! body through a [`Splice`]), and the two parts docx-rs cannot fill in (the title in
+//! body part through a [`CompleteBody`], which `splice` gives), and the two parts docx-rs cannot fill in (the title in
 //! `docProps/core.xml`, the fonts of the `Normal` style in `word/styles.xml`).
 
 use std::io::{Cursor, Read, Seek, Write};
@@ -7,15 +7,17 @@ use std::io::{Cursor, Read, Seek, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipArchive, ZipWriter};
 
-use super::splice::Splice;
 use crate::error::{Error, Result};
 
 /// The part that holds the body.
 pub(super) const DOCUMENT: &str = "word/document.xml";
 
+/// Writes the finished body part, given docx-rs's [`DOCUMENT`], into the archive's writer.
+pub(super) type CompleteBody<'a> = Box<dyn FnOnce(&[u8], &mut dyn Write) -> Result<()> + 'a>;
+
 /// `epoch` (seconds since 1970, UTC) as `YYYY-MM-DDTHH:MM:SSZ`, clamped to years 0–9999.
 pub(super) fn rfc3339(epoch: i64) -> String {
-    let t = crate::env::Utc::from_epoch(epoch);
+    let t = crate::calendar::Utc::from_epoch(epoch);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year, t.month, t.day, t.hour, t.minute, t.second
@@ -24,12 +26,12 @@ pub(super) fn rfc3339(epoch: i64) -> String {
 
 /// Re-writes docx-rs's stored (uncompressed) archive with Deflate, in the same entry order,
 /// with a fixed time stamp, fixed permissions and no extra fields, into `sink`; patches two
-/// parts and completes `word/document.xml` with `splice` if given.
+/// parts and completes `word/document.xml` with `complete` if given.
 pub(super) fn recompress<W: Write + Seek>(
     stored: &[u8],
     title: &str,
     family: &str,
-    mut splice: Option<Splice<'_>>,
+    mut complete: Option<CompleteBody<'_>>,
     sink: W,
 ) -> Result<W> {
     let err = |e: zip::result::ZipError| Error::Docx(format!("re-packing the archive: {e}"));
@@ -58,14 +60,14 @@ pub(super) fn recompress<W: Write + Seek>(
             .compression_level(Some(9))
             .unix_permissions(0o644);
         output.start_file(name.as_str(), options).map_err(err)?;
-        match splice.take_if(|_| name == DOCUMENT) {
-            Some(splice) => splice.write(&data, &mut output)?,
+        match complete.take_if(|_| name == DOCUMENT) {
+            Some(complete) => complete(&data, &mut output)?,
             None => output
                 .write_all(&data)
                 .map_err(|e| Error::Docx(format!("re-packing {name}: {e}")))?,
         }
     }
-    if splice.is_some() {
+    if complete.is_some() {
         return Err(Error::Docx(format!("docx-rs wrote no {DOCUMENT}")));
     }
     output.finish().map_err(err)

@@ -12,7 +12,7 @@ use std::io::{Cursor, Write};
 
 use docx_rs::{BuildXML, Docx, Paragraph, Run};
 
-use super::package::{self, DOCUMENT};
+use super::package::{self, CompleteBody, DOCUMENT};
 use crate::doc::model::SectionStart;
 use crate::error::{Error, Result};
 use crate::render::Output;
@@ -34,7 +34,7 @@ pub(super) fn write<'a>(
         .add_run(Run::new().add_text("vanthu: the body goes here"));
     let splice = Splice::new(placeholder.build(), body);
     let stored = pack(skeleton.add_paragraph(placeholder))?;
-    package::recompress(&stored, title, family, Some(splice), out).map(drop)
+    package::recompress(&stored, title, family, Some(splice.completer()), out).map(drop)
 }
 
 /// docx-rs's own (stored, uncompressed) archive of `docx`.
@@ -66,6 +66,11 @@ impl<'a> Splice<'a> {
             marker,
             body: Box::new(body),
         }
+    }
+
+    /// What completes the body part in [`package::recompress`].
+    pub(super) fn completer(self) -> CompleteBody<'a> {
+        Box::new(move |xml, out| self.write(xml, out))
     }
 
     /// Writes `xml` (docx-rs's `word/document.xml`) to `out` with the body in place of the

@@ -10,7 +10,7 @@ use zip::{CompressionMethod, DateTime, ZipArchive};
 use super::blocks::{Builder, Item};
 use super::{package, splice, DocxRenderer};
 use crate::doc::model::{
-    Align, Block, Columns, Document, PageNumberStyle, PageSetup, Paragraph, Rule, Run,
+    Align, Block, CellBlock, Columns, Document, PageNumberStyle, PageSetup, Paragraph, Rule, Run,
     Table as ModelTable,
 };
 use crate::doc::DocumentStream;
@@ -67,6 +67,15 @@ fn rule(length: f32) -> Block {
     })
 }
 
+/// A paragraph or rule made for a `Columns` cell.
+fn cell(b: Block) -> CellBlock {
+    match b {
+        Block::Para(p) => CellBlock::Para(p),
+        Block::Rule(r) => CellBlock::Rule(r),
+        other => unreachable!("not a cell block: {other:?}"),
+    }
+}
+
 /// A header block with a rule, a title, two body paragraphs and a closing block.
 fn sample() -> Document {
     let header = Columns {
@@ -74,22 +83,22 @@ fn sample() -> Document {
         rows: vec![
             vec![
                 vec![
-                    para("ĐẢNG ỦY XÃ AN BÌNH", Align::Center, 14.0, true),
-                    rule(30.0),
+                    cell(para("ĐẢNG ỦY XÃ AN BÌNH", Align::Center, 14.0, true)),
+                    cell(rule(30.0)),
                 ],
                 vec![
-                    para("ĐẢNG CỘNG SẢN VIỆT NAM", Align::Center, 15.0, true),
-                    rule(60.0),
+                    cell(para("ĐẢNG CỘNG SẢN VIỆT NAM", Align::Center, 15.0, true)),
+                    cell(rule(60.0)),
                 ],
             ],
             vec![
-                vec![para("Số: 12-TB/ĐU", Align::Center, 14.0, false)],
-                vec![para(
+                vec![cell(para("Số: 12-TB/ĐU", Align::Center, 14.0, false))],
+                vec![cell(para(
                     "An Bình, ngày 5 tháng 3 năm 2025",
                     Align::Center,
                     14.0,
                     false,
-                )],
+                ))],
             ],
         ],
         space_before_pt: 0.0,
@@ -97,15 +106,15 @@ fn sample() -> Document {
     let closing = Columns {
         widths: vec![80.0, 85.0],
         rows: vec![vec![
-            vec![para(
+            vec![cell(para(
                 "Nơi nhận:\n- Như trên;\n- Lưu\tVT.",
                 Align::Left,
                 12.0,
                 false,
-            )],
+            ))],
             vec![
-                para("T/M ĐẢNG ỦY", Align::Center, 14.0, true),
-                para("Nguyễn Văn An", Align::Center, 14.0, true),
+                cell(para("T/M ĐẢNG ỦY", Align::Center, 14.0, true)),
+                cell(para("Nguyễn Văn An", Align::Center, 14.0, true)),
             ],
         ]],
         space_before_pt: 12.0,
@@ -273,11 +282,10 @@ fn rules_and_columns() {
 fn package_is_deflated_fixed_and_reproducible() {
     let doc = sample();
     let a = render(&doc, 0);
-    // A render that fails half-way (nested columns) must not shift the next one.
+    // A render that fails half-way (columns that do not fit) must not shift the next one.
     let mut bad = sample();
-    let nested = bad.blocks.clone();
     if let Some(Block::Columns(c)) = bad.blocks.last_mut() {
-        c.rows[0][1].push(nested[0].clone());
+        c.widths = vec![0.0, 0.0];
     }
     let fonts = FontBook::builtin();
     let ctx = RenderContext {
@@ -598,15 +606,15 @@ fn a_stream_error_is_the_render_error() {
         "{err}"
     );
     // A bad block from a stream fails the same way.
-    let nested = Block::Columns(Columns {
-        rows: vec![vec![vec![sample().blocks[0].clone()]]],
+    let unfit = Block::Columns(Columns {
+        widths: vec![0.0, 0.0],
         ..match sample().blocks[0].clone() {
             Block::Columns(c) => c,
             _ => unreachable!("the sample starts with columns"),
         }
     });
-    let err = render_stream([Ok(body("a")), Ok(nested)].into_iter()).expect_err("nested");
-    assert!(err.to_string().contains("cannot be nested"), "{err}");
+    let err = render_stream([Ok(body("a")), Ok(unfit)].into_iter()).expect_err("unfit");
+    assert!(err.to_string().contains("do not fit"), "{err}");
 }
 
 #[test]
@@ -620,8 +628,14 @@ fn a_missing_placeholder_is_an_error() {
         panic!("the body is not written without the placeholder")
     });
     let sink = Cursor::new(Vec::new());
-    let err = package::recompress(&stored, "t", "Times New Roman", Some(splice), sink)
-        .expect_err("no placeholder");
+    let err = package::recompress(
+        &stored,
+        "t",
+        "Times New Roman",
+        Some(splice.completer()),
+        sink,
+    )
+    .expect_err("no placeholder");
     assert!(err.to_string().contains("placeholder"), "{err}");
 }
 

@@ -6,7 +6,7 @@
 use genpdfi::error::Error as GenError;
 use genpdfi::{RenderResult, Size};
 
-use crate::doc::model::{Columns, Mm};
+use crate::doc::model::{Block, Columns, Mm};
 use crate::fonts::FontBook;
 use crate::render::pdf::canvas::{Canvas, Frame};
 use crate::render::pdf::elements::{pt, EPS};
@@ -41,7 +41,8 @@ impl ColumnsElement {
                         .into_iter()
                         .zip(&cols)
                         .map(|(blocks, &(x, w))| {
-                            Cell::new(blocks.to_vec(), x, w, fonts, page_height)
+                            let blocks = blocks.iter().cloned().map(Block::from);
+                            Cell::new(blocks, x, w, fonts, page_height)
                         })
                         .collect(),
                 )

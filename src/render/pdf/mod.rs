@@ -145,7 +145,7 @@ impl Renderer for PdfRenderer {
 
 /// `D:YYYYMMDDHHmmSSZ` for seconds since the epoch.
 pub fn pdf_date(epoch: i64) -> String {
-    let t = crate::env::Utc::from_epoch(epoch);
+    let t = crate::calendar::Utc::from_epoch(epoch);
     format!(
         "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
         t.year, t.month, t.day, t.hour, t.minute, t.second
