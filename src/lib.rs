@@ -5,7 +5,8 @@
 //! refused) and validated ([`model`]); each document it lists is rendered from a Handlebars
 //! template into a small markup ([`template`]), parsed and assembled with the numbers of its
 //! format profile ([`profile`]) into a format-neutral [`doc::Document`]; each
-//! [`render::Renderer`] turns that into bytes (PDF on genpdfi, DOCX on docx-rs), and
+//! [`render::Renderer`] turns that into bytes (PDF with pdf-writer, subsetter and the
+//! font layer of [`fonts`] on skrifa; DOCX on docx-rs), and
 //! [`output`] writes them atomically. [`env::Env`] holds the templates, fonts and the clock.
 //! [`bundle`] runs the pipeline over a month of records in parallel, with the monthly
 //! report, a manifest and a reproducible zip.

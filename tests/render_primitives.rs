@@ -605,3 +605,28 @@ fn the_first_page_footer_is_on_page_1_only_under_a_full_width_rule() {
             .any(|l| l.starts_with("Địa chỉ")));
     }
 }
+
+/// Issue 11: a size between whole points is drawn and measured at that size (the genpdf
+/// engine drew at a whole number of points while it broke lines at the real size).
+#[test]
+fn issue11_fractional_font_sizes_are_drawn_at_their_size() {
+    let text = "Cộng hòa xã hội chủ nghĩa Việt Nam";
+    let doc = document(vec![Block::Para(para(text, Align::Left, 13.5, false))]);
+    let r = render("fractional", &doc);
+    let pages = pdf::read(&r.pdf);
+    let span = pages[0]
+        .spans
+        .iter()
+        .find(|s| s.text.trim() == text)
+        .unwrap_or_else(|| panic!("{:?}", pages[0].spans));
+    assert_eq!(span.size, 13.5);
+    let fonts = FontBook::builtin();
+    let expected = fonts.width_mm(text, false, false, 13.5);
+    let at_13 = fonts.width_mm(text, false, false, 13.0);
+    assert!(
+        (span.x1 - span.x0 - expected).abs() < 0.05 && (expected - at_13) > 1.0,
+        "drawn {} mm, measured {expected} mm at 13.5 pt ({at_13} at 13)",
+        span.x1 - span.x0
+    );
+    assert!(document_xml(&r.docx).contains("<w:sz w:val=\"27\" />"));
+}

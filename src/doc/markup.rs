@@ -35,95 +35,90 @@ pub enum MarkupBlock {
 }
 
 pub fn parse(markup: &str) -> Vec<MarkupBlock> {
-    let mut blocks = Vec::new();
-    let mut runs: Vec<Run> = Vec::new();
-    let (mut bold, mut italic) = (0u32, 0u32);
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut pending_label: Option<String> = None;
-    let mut heading: Option<u8> = None;
-    // Table under construction: header cells, body rows, the current row.
-    let mut table: Option<(Vec<Cell>, Vec<Vec<Cell>>)> = None;
-    let mut row: Vec<Vec<Run>> = Vec::new();
-    let mut in_head = false;
-    // The text of an indented code block being collected, to be read again as paragraphs.
-    let mut indented: Option<String> = None;
-    // Inside a fenced code block, whose text comes raw.
-    let mut fenced = false;
-
-    let push_text = |runs: &mut Vec<Run>, text: &str, bold: bool, italic: bool| {
-        if text.is_empty() {
-            return;
-        }
-        if let Some(last) = runs.last_mut() {
-            if last.bold == bold && last.italic == italic {
-                last.text.push_str(text);
-                return;
-            }
-        }
-        runs.push(Run {
-            text: text.to_string(),
-            bold,
-            italic,
-            underline: false,
-        });
-    };
-
+    let mut reader = Reader::default();
     for event in Parser::new_ext(markup, Options::ENABLE_TABLES) {
-        if let Some(text) = indented.as_mut() {
+        reader.event(event);
+    }
+    reader.finish()
+}
+
+/// The parser's state between events: the blocks so far and what is open.
+#[derive(Default)]
+struct Reader {
+    blocks: Vec<MarkupBlock>,
+    runs: Vec<Run>,
+    bold: u32,
+    italic: u32,
+    /// Open lists: the next number of an ordered one, `None` for a bulleted one.
+    lists: Vec<Option<u64>>,
+    pending_label: Option<String>,
+    heading: Option<u8>,
+    /// Table under construction: header cells and body rows; the current row.
+    table: Option<(Vec<Cell>, Vec<Vec<Cell>>)>,
+    row: Vec<Vec<Run>>,
+    in_head: bool,
+    /// The text of an indented code block being collected, to be read again as paragraphs.
+    indented: Option<String>,
+    /// Inside a fenced code block, whose text comes raw.
+    fenced: bool,
+}
+
+impl Reader {
+    fn finish(mut self) -> Vec<MarkupBlock> {
+        self.flush(None);
+        self.blocks
+    }
+
+    fn flush(&mut self, heading: Option<u8>) {
+        flush(
+            &mut self.blocks,
+            &mut self.runs,
+            &mut self.pending_label,
+            heading,
+        );
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        if let Some(text) = self.indented.as_mut() {
             match event {
                 Event::End(TagEnd::CodeBlock) => {
-                    flush(&mut blocks, &mut runs, &mut pending_label, None);
-                    read_indented(&mut blocks, &mut pending_label, text);
-                    indented = None;
+                    let text = std::mem::take(text);
+                    self.indented = None;
+                    self.flush(None);
+                    read_indented(&mut self.blocks, &mut self.pending_label, &text);
                 }
                 Event::Text(t) => text.push_str(&t),
                 _ => {}
             }
-            continue;
+            return;
         }
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
-                indented = Some(String::new());
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) if !self.fenced => self.text(&t),
+            // Raw text: CommonMark leaves its backslashes; the engine's escapes are undone.
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
+                self.text(&unescape(&t))
             }
-            Event::Start(Tag::Table(_)) => table = Some((Vec::new(), Vec::new())),
-            Event::Start(Tag::TableHead) => in_head = true,
-            Event::End(TagEnd::TableHead) => {
-                in_head = false;
-                if let Some((head, _)) = table.as_mut() {
-                    if head.is_empty() {
-                        *head = std::mem::take(&mut row);
-                    }
-                }
-            }
-            Event::Start(Tag::TableRow) | Event::Start(Tag::TableCell) => {}
-            Event::End(TagEnd::TableCell) => row.push(trim_runs(std::mem::take(&mut runs))),
-            Event::End(TagEnd::TableRow) => {
-                if let Some((head, body)) = table.as_mut() {
-                    let cells = std::mem::take(&mut row);
-                    if in_head || head.is_empty() {
-                        *head = cells;
-                    } else {
-                        body.push(cells);
-                    }
-                }
-            }
-            Event::End(TagEnd::Table) => {
-                if let Some((header, rows)) = table.take() {
-                    blocks.push(MarkupBlock::Table { header, rows });
-                }
-            }
-            Event::Start(Tag::Heading { level, .. }) => heading = Some(level as u8),
-            Event::End(TagEnd::Heading(_)) => {
-                flush(&mut blocks, &mut runs, &mut pending_label, heading);
-                heading = None;
-            }
-            Event::Start(Tag::List(start)) => lists.push(start),
-            Event::End(TagEnd::List(_)) => {
-                lists.pop();
-            }
-            Event::Start(Tag::Item) => {
-                flush(&mut blocks, &mut runs, &mut pending_label, None);
-                pending_label = Some(match lists.last_mut() {
+            Event::SoftBreak => self.text(" "),
+            // A forced line break (a structured value's line ending ` \`): a `\n` in the run,
+            // drawn as a line break by both renderers.
+            Event::HardBreak => self.text(HARD_BREAK),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::CodeBlock(CodeBlockKind::Indented) => self.indented = Some(String::new()),
+            Tag::CodeBlock(_) => self.fenced = true,
+            Tag::Table(_) => self.table = Some((Vec::new(), Vec::new())),
+            Tag::TableHead => self.in_head = true,
+            Tag::Heading { level, .. } => self.heading = Some(level as u8),
+            Tag::List(start) => self.lists.push(start),
+            Tag::Item => {
+                self.flush(None);
+                self.pending_label = Some(match self.lists.last_mut() {
                     Some(Some(n)) => {
                         let label = format!("{n}.");
                         *n += 1;
@@ -132,33 +127,80 @@ pub fn parse(markup: &str) -> Vec<MarkupBlock> {
                     _ => "-".to_string(),
                 });
             }
-            Event::Start(Tag::CodeBlock(_)) => fenced = true,
-            Event::Start(Tag::Paragraph) => {}
-            Event::End(TagEnd::CodeBlock) => {
-                fenced = false;
-                flush(&mut blocks, &mut runs, &mut pending_label, None)
-            }
-            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
-                flush(&mut blocks, &mut runs, &mut pending_label, None)
-            }
-            Event::Start(Tag::Strong) => bold += 1,
-            Event::End(TagEnd::Strong) => bold = bold.saturating_sub(1),
-            Event::Start(Tag::Emphasis) => italic += 1,
-            Event::End(TagEnd::Emphasis) => italic = italic.saturating_sub(1),
-            Event::Text(t) if !fenced => push_text(&mut runs, &t, bold > 0, italic > 0),
-            // Raw text: CommonMark leaves its backslashes; the engine's escapes are undone.
-            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
-                push_text(&mut runs, &unescape(&t), bold > 0, italic > 0)
-            }
-            Event::SoftBreak => push_text(&mut runs, " ", bold > 0, italic > 0),
-            // A forced line break (a structured value's line ending ` \`): a `\n` in the run,
-            // drawn as a line break by both renderers.
-            Event::HardBreak => push_text(&mut runs, HARD_BREAK, bold > 0, italic > 0),
+            Tag::Strong => self.bold += 1,
+            Tag::Emphasis => self.italic += 1,
             _ => {}
         }
     }
-    flush(&mut blocks, &mut runs, &mut pending_label, None);
-    blocks
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::TableHead => {
+                self.in_head = false;
+                if let Some((head, _)) = self.table.as_mut() {
+                    if head.is_empty() {
+                        *head = std::mem::take(&mut self.row);
+                    }
+                }
+            }
+            TagEnd::TableCell => {
+                let cell = trim_runs(std::mem::take(&mut self.runs));
+                self.row.push(cell);
+            }
+            TagEnd::TableRow => self.end_row(),
+            TagEnd::Table => {
+                if let Some((header, rows)) = self.table.take() {
+                    self.blocks.push(MarkupBlock::Table { header, rows });
+                }
+            }
+            TagEnd::Heading(_) => {
+                let heading = self.heading.take();
+                self.flush(heading);
+            }
+            TagEnd::List(_) => {
+                self.lists.pop();
+            }
+            TagEnd::CodeBlock => {
+                self.fenced = false;
+                self.flush(None)
+            }
+            TagEnd::Paragraph | TagEnd::Item => self.flush(None),
+            TagEnd::Strong => self.bold = self.bold.saturating_sub(1),
+            TagEnd::Emphasis => self.italic = self.italic.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    fn end_row(&mut self) {
+        if let Some((head, body)) = self.table.as_mut() {
+            let cells = std::mem::take(&mut self.row);
+            if self.in_head || head.is_empty() {
+                *head = cells;
+            } else {
+                body.push(cells);
+            }
+        }
+    }
+
+    /// Text in the current bold and italic, joined to the last run when they match.
+    fn text(&mut self, text: &str) {
+        let (bold, italic) = (self.bold > 0, self.italic > 0);
+        if text.is_empty() {
+            return;
+        }
+        if let Some(last) = self.runs.last_mut() {
+            if last.bold == bold && last.italic == italic {
+                last.text.push_str(text);
+                return;
+            }
+        }
+        self.runs.push(Run {
+            text: text.to_string(),
+            bold,
+            italic,
+            underline: false,
+        });
+    }
 }
 
 fn flush(

@@ -107,59 +107,8 @@ pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
         let (key, value) = line
             .split_once(':')
             .ok_or_else(|| bad(format!("line {line_no}: expected `key: value`")))?;
-        let value = value.trim().to_string();
-        match key.trim() {
-            "layout" => {
-                fm.layout = match value.as_str() {
-                    "official" => Layout::Official,
-                    "news" => Layout::News,
-                    "letter" => Layout::Letter,
-                    "minutes" => Layout::Minutes,
-                    other => {
-                        return Err(bad(format!(
-                            "line {line_no}: layout `{other}` is not `official`, `letter`, \
-                             `minutes` or `news`"
-                        )))
-                    }
-                }
-            }
-            "type" => fm.type_name = Some(value),
-            "abbr" => fm.abbr = Some(value),
-            "requires" => fm.requires = crate::template::requires::parse(&value),
-            "dated" => {
-                fm.dated = match value.as_str() {
-                    "after-session" => Dated::AfterSession,
-                    "before-session" => Dated::BeforeSession,
-                    "any" => Dated::Any,
-                    other => {
-                        return Err(bad(format!(
-                            "line {line_no}: dated `{other}` is not `after-session`, `before-session` or `any`"
-                        )))
-                    }
-                }
-            }
-            "formats" => {
-                for f in value.split(',').map(str::trim).filter(|f| !f.is_empty()) {
-                    fm.formats.push(match f {
-                        "party" => crate::model::record::Format::Party,
-                        "state" => crate::model::record::Format::State,
-                        other => {
-                            return Err(bad(format!(
-                                "line {line_no}: format `{other}` is not `party` or `state`"
-                            )))
-                        }
-                    });
-                }
-            }
-            "summary" => fm.summary = Some(value),
-            "headline" => fm.headline = Some(value),
-            "byline" => fm.byline = Some(value),
-            other => {
-                return Err(bad(format!(
-                    "line {line_no}: unknown front matter key `{other}`"
-                )))
-            }
-        }
+        fm.set(key.trim(), value.trim())
+            .map_err(|problem| bad(format!("line {line_no}: {problem}")))?;
     }
     if !closed {
         return Err(bad("the front matter is not closed with `---`".into()));
@@ -171,4 +120,62 @@ pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
     }
     let body: Vec<&str> = lines.collect();
     Ok((fm, body.join("\n")))
+}
+
+impl FrontMatter {
+    /// Sets front matter key `key` to `value`; the problem, if the key or value is unknown.
+    fn set(&mut self, key: &str, value: &str) -> std::result::Result<(), String> {
+        let text = || Some(value.to_string());
+        match key {
+            "layout" => self.layout = layout(value)?,
+            "type" => self.type_name = text(),
+            "abbr" => self.abbr = text(),
+            "requires" => self.requires = crate::template::requires::parse(value),
+            "dated" => self.dated = dated(value)?,
+            "formats" => self.formats.extend(formats(value)?),
+            "summary" => self.summary = text(),
+            "headline" => self.headline = text(),
+            "byline" => self.byline = text(),
+            other => return Err(format!("unknown front matter key `{other}`")),
+        }
+        Ok(())
+    }
+}
+
+fn layout(value: &str) -> std::result::Result<Layout, String> {
+    Ok(match value {
+        "official" => Layout::Official,
+        "news" => Layout::News,
+        "letter" => Layout::Letter,
+        "minutes" => Layout::Minutes,
+        other => {
+            return Err(format!(
+                "layout `{other}` is not `official`, `letter`, `minutes` or `news`"
+            ))
+        }
+    })
+}
+
+fn dated(value: &str) -> std::result::Result<Dated, String> {
+    Ok(match value {
+        "after-session" => Dated::AfterSession,
+        "before-session" => Dated::BeforeSession,
+        "any" => Dated::Any,
+        other => {
+            return Err(format!(
+                "dated `{other}` is not `after-session`, `before-session` or `any`"
+            ))
+        }
+    })
+}
+
+fn formats(value: &str) -> std::result::Result<Vec<crate::model::record::Format>, String> {
+    let names = value.split(',').map(str::trim).filter(|f| !f.is_empty());
+    names
+        .map(|f| match f {
+            "party" => Ok(crate::model::record::Format::Party),
+            "state" => Ok(crate::model::record::Format::State),
+            other => Err(format!("format `{other}` is not `party` or `state`")),
+        })
+        .collect()
 }

@@ -3,8 +3,7 @@
 //! what LibreOffice draws for the DOCX's nested 1×1 table of exact row height with
 //! `vAlign=center`. Drawn at the top level of the page and inside a two-column cell.
 
-use genpdfi::error::Error as GenError;
-use genpdfi::{RenderResult, Size};
+use crate::render::pdf::flow::{RenderResult, Size};
 
 use crate::doc::model::{Boxed, Mm};
 use crate::fonts::FontBook;
@@ -43,14 +42,7 @@ impl BoxedElement {
 
     /// Draws the box centred in the column at `x0` (`column` wide, relative to `frame`),
     /// its flow space starting at `top`; returns the height taken.
-    pub fn draw(
-        &self,
-        cx: &Canvas<'_>,
-        frame: &Frame,
-        x0: Mm,
-        column: Mm,
-        top: Mm,
-    ) -> Result<Mm, GenError> {
+    pub fn draw(&self, cx: &Canvas<'_>, frame: &Frame, x0: Mm, column: Mm, top: Mm) -> Mm {
         let left = x0 + ((column - self.width) / 2.0).max(0.0);
         let box_top = top + self.space_above;
         cx.rect(
@@ -63,24 +55,24 @@ impl BoxedElement {
         // The lines centred vertically: their boxes (the line pitch each) in the middle.
         let text = self.lines.height();
         let text_top = box_top + ((self.height - text) / 2.0).max(0.0);
-        self.lines.draw_all(cx, frame, left, text_top)?;
-        Ok(self.height())
+        self.lines.draw_all(cx, frame, left, text_top);
+        self.height()
     }
 
     /// At the top level of the page: drawn whole where it fits, else on the next page.
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         let h = self.height();
         if h > frame.height() + EPS {
-            return Ok(RenderResult {
-                size: Size::new(0, 0),
+            return RenderResult {
+                size: Size::ZERO,
                 has_more: true,
-            });
+            };
         }
         let width = frame.width();
-        self.draw(cx, &frame, 0.0, width, 0.0)?;
-        Ok(RenderResult {
+        self.draw(cx, &frame, 0.0, width, 0.0);
+        RenderResult {
             size: Size::new(width, h),
             has_more: false,
-        })
+        }
     }
 }

@@ -3,7 +3,8 @@
 //! [`Canvas::line`] draws a line of text as one text object: one `Td` to the first word,
 //! then the words and the spaces between them in `TJ` arrays, each word moved to its exact
 //! place by a number (the pen position is known: the same advances are written into the
-//! font's `/W` array). Glyphs and kerning are genpdf's; glyph numbers are those of the subset
+//! font's `/W` array). Glyphs, advances and kerning are the face's [`Pen`]; glyph numbers are
+//! those of the subset
 //! ([`FontUse`]); the spaces are real space glyphs, so text extraction needs no guessing.
 //! The page's content goes into a pdf-writer `Content` that is written out and dropped as
 //! soon as the page is complete.
@@ -13,15 +14,13 @@
 
 use std::cell::RefCell;
 
-use genpdfi::fonts::FontCache;
-use genpdfi::style::Style;
 use pdf_writer::{Content, Str};
 
 use crate::doc::model::Mm;
-use crate::fonts::{Face, FontBook};
+use crate::fonts::{Face, FontBook, Pen};
 use crate::render::pdf::embed::{resource_name, FontUse};
 
-/// Millimetres to points, as genpdf and printpdf convert them.
+/// Millimetres to points, as the genpdf engine converted them.
 pub fn to_pt(mm: Mm) -> f32 {
     mm * 2.834_646
 }
@@ -61,69 +60,26 @@ impl Frame {
     }
 }
 
-/// Advances in thousandths of an em, truncated (the numbers written into `/W`).
-struct Widths {
-    per_face: [Vec<i64>; 4],
-}
-
-impl Widths {
-    fn new(fonts: &FontBook) -> Widths {
-        let per_face = Face::ALL.map(|f| {
-            let Ok(face) = ttf_parser::Face::parse(fonts.face(f).data.as_slice(), 0) else {
-                return Vec::new();
-            };
-            let scale = 1000.0 / f32::from(face.units_per_em());
-            (0..face.number_of_glyphs())
-                .map(|g| {
-                    face.glyph_hor_advance(ttf_parser::GlyphId(g))
-                        .map_or(0, |w| (f32::from(w) * scale) as i64)
-                })
-                .collect()
-        });
-        Widths { per_face }
-    }
-
-    fn get(&self, face: Face, gid: u16) -> i64 {
-        self.per_face[face as usize]
-            .get(usize::from(gid))
-            .copied()
-            .unwrap_or(0)
-    }
-}
-
-/// The advances of the four faces, computed once per font book.
-pub struct WidthTable(Widths);
-
-impl WidthTable {
-    pub fn new(fonts: &FontBook) -> WidthTable {
-        WidthTable(Widths::new(fonts))
-    }
-
-    /// Glyph `gid`'s advance in thousandths of an em.
-    pub fn advance(&self, face: Face, gid: u16) -> i64 {
-        self.0.get(face, gid)
-    }
-}
-
 /// The page being drawn: its content, the glyphs used so far, the fonts and their advances.
 pub struct Canvas<'a> {
-    pub font_cache: &'a FontCache,
+    pub fonts: &'a FontBook,
     /// Paper height, mm (PDF's y axis points up).
     pub page_height: Mm,
     /// The page's number, from 1.
     pub page: usize,
-    widths: &'a WidthTable,
     glyphs: &'a RefCell<FontUse>,
     content: RefCell<Content>,
     /// The line width set last (pt), so it is written only when it changes.
     line_width: RefCell<Option<f32>>,
 }
 
-/// A piece of a line: `text` in `style`, its glyph origin `x` mm from the page's left edge.
+/// A piece of a line: `text` in `face` at `size_pt`, its glyph origin `x` mm from the page's
+/// left edge.
 pub struct Run<'t> {
     pub x: Mm,
     pub text: &'t str,
-    pub style: Style,
+    pub face: Face,
+    pub size_pt: f32,
     /// A space glyph goes before the text (the gap between two words).
     pub space_before: bool,
 }
@@ -136,16 +92,14 @@ enum Item {
 
 impl<'a> Canvas<'a> {
     pub fn new(
-        font_cache: &'a FontCache,
+        fonts: &'a FontBook,
         glyphs: &'a RefCell<FontUse>,
         (page_height, page): (Mm, usize),
-        widths: &'a WidthTable,
     ) -> Canvas<'a> {
         Canvas {
-            font_cache,
+            fonts,
             page_height,
             page,
-            widths,
             glyphs,
             content: RefCell::new(Content::new()),
             line_width: RefCell::new(None),
@@ -202,7 +156,7 @@ impl<'a> Canvas<'a> {
         let mut content = self.content.borrow_mut();
         let mut glyphs_used = self.glyphs.borrow_mut();
         content.begin_text();
-        let mut font: Option<(genpdfi::fonts::Font, u8)> = None;
+        let mut font: Option<(Face, f32)> = None;
         // Pen position in pt from the left edge, once the text cursor is set.
         let mut pen: Option<f32> = None;
         let mut items: Vec<Item> = Vec::new();
@@ -226,24 +180,21 @@ impl<'a> Canvas<'a> {
             }
         };
         for run in runs {
-            let f = run.style.font(self.font_cache);
-            let size = run.style.font_size();
-            let face = Face::of(run.style.is_bold(), run.style.is_italic());
-            let size_pt = f32::from(size);
-            if font.is_none_or(|(cur, s)| cur != f || s != size) {
+            let (face, size_pt) = (run.face, run.size_pt);
+            let metrics: Pen<'_> = self.fonts.face(face).pen();
+            if font != Some((face, size_pt)) {
                 flush_glyphs(&mut items, &mut glyphs);
                 show(&mut content, &mut items);
                 content.set_font(resource_name(face), size_pt);
-                font = Some((f, size));
+                font = Some((face, size_pt));
             }
-            let advance = |gid: u16| self.widths.0.get(face, gid) as f32 / 1000.0 * size_pt;
+            let advance = |gid: u16| metrics.advance_milli(gid) as f32 / 1000.0 * size_pt;
             // The space between two words, as a glyph (not before a line's first word).
             if let (true, Some(p)) = (run.space_before, pen) {
-                if let Some(&space) = f.glyph_ids(self.font_cache, [' ']).first() {
-                    let g = glyphs_used.glyph(face, space, ' ');
-                    glyphs.extend_from_slice(&g.to_be_bytes());
-                    pen = Some(p + advance(space));
-                }
+                let space = metrics.glyph(' ');
+                let g = glyphs_used.glyph(face, space, ' ');
+                glyphs.extend_from_slice(&g.to_be_bytes());
+                pen = Some(p + advance(space));
             }
             // Then the text, its first glyph origin moved exactly to `x`.
             let target = to_pt(run.x);
@@ -260,11 +211,12 @@ impl<'a> Canvas<'a> {
                 }
             }
             let mut x = target;
-            let gids = f.glyph_ids(self.font_cache, run.text.chars());
-            let kerning = f.kerning(self.font_cache, run.text.chars());
-            for ((gid, kern), c) in gids.into_iter().zip(kerning).zip(run.text.chars()) {
-                // Pair kerning within the text, as genpdf applies it.
-                let k = (-kern * 1000.0) as i64;
+            let mut previous: Option<u16> = None;
+            for c in run.text.chars() {
+                let gid = metrics.glyph(c);
+                // Pair kerning within the text (not across runs).
+                let k = previous.map_or(0, |left| metrics.kern_adjust(left, gid));
+                previous = Some(gid);
                 if k != 0 {
                     flush_glyphs(&mut items, &mut glyphs);
                     items.push(Item::Adjust(k as f32));

@@ -3,8 +3,7 @@
 //! page starts on a new page and flows on (see [`row`](super::row)), so a closing block with
 //! a hundred recipients carries `Nơi nhận` over to the next pages instead of losing them.
 
-use genpdfi::error::Error as GenError;
-use genpdfi::{RenderResult, Size};
+use crate::render::pdf::flow::{RenderResult, Size};
 
 use crate::doc::model::{Block, Columns, Mm};
 use crate::fonts::FontBook;
@@ -63,57 +62,51 @@ impl ColumnsElement {
 
     fn done(height: Mm) -> RenderResult {
         RenderResult {
-            size: Size::new(0, height),
+            size: Size::new(0.0, height),
             has_more: false,
         }
     }
 
     fn more(height: Mm) -> RenderResult {
         RenderResult {
-            size: Size::new(0, height),
+            size: Size::new(0.0, height),
             has_more: true,
         }
     }
 }
 
 impl ColumnsElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         let at_top = frame.height() >= self.page_height - EPS;
         let started = self.next > 0 || self.rows.first().is_some_and(Row::started);
         if !started && self.height() > frame.height() + EPS && !at_top {
             // Kept together: on to the next page (the whole of it, or its start).
-            return Ok(Self::more(0.0));
+            return Self::more(0.0);
         }
         self.flow(cx, frame, at_top, started)
     }
 
     /// Places the rows from the current one on, each drawn whole while it fits on a page.
-    fn flow(
-        &mut self,
-        cx: &Canvas<'_>,
-        frame: Frame,
-        at_top: bool,
-        started: bool,
-    ) -> Result<RenderResult, GenError> {
+    fn flow(&mut self, cx: &Canvas<'_>, frame: Frame, at_top: bool, started: bool) -> RenderResult {
         let mut used = if started { 0.0 } else { self.space_before };
         while let Some(row) = self.rows.get_mut(self.next) {
             let mut rest = frame.clone();
             rest.offset(used);
             let fresh = !row.started();
             if fresh && row.height <= rest.height() + EPS {
-                row.draw_all(cx, &frame, used)?;
+                row.draw_all(cx, &frame, used);
                 used += row.height;
             } else if fresh && row.height <= self.page_height + EPS && !(at_top && used == 0.0) {
-                return Ok(Self::more(used));
+                return Self::more(used);
             } else {
-                let (h, more) = row.flow(cx, &rest)?;
+                let (h, more) = row.flow(cx, &rest);
                 used += h;
                 if more {
-                    return Ok(Self::more(used.min(frame.height())));
+                    return Self::more(used.min(frame.height()));
                 }
             }
             self.next += 1;
         }
-        Ok(Self::done(used.min(frame.height())))
+        Self::done(used.min(frame.height()))
     }
 }

@@ -2,12 +2,10 @@
 //! across pages with widow/orphan and keep-with-next control, a centred rule, and the page
 //! decorator (margins, page numbers from page 2), all drawn through [`Canvas`].
 
-use genpdfi::error::Error as GenError;
-use genpdfi::style::Style;
-use genpdfi::{RenderResult, Size};
+use crate::render::pdf::flow::{RenderResult, Size};
 
 use crate::doc::model::{Footer, Mm, PageSetup, Paragraph, Rule, SectionStart};
-use crate::fonts::{FontBook, MM_PER_PT};
+use crate::fonts::{Face, FontBook, MM_PER_PT};
 use crate::render::pdf::canvas::{Canvas, Frame, Run};
 use crate::render::pdf::lines::{break_lines, Line};
 
@@ -23,26 +21,8 @@ fn baseline_in_line(pitch_pt: f32, size_pt: f32) -> Mm {
     pt(pitch_pt - 0.216 * size_pt)
 }
 
-fn style_for(size: f32, bold: bool, italic: bool) -> Style {
-    let mut s = Style::new().with_font_size(size.round().clamp(1.0, 255.0) as u8);
-    if bold {
-        s.set_bold();
-    }
-    if italic {
-        s.set_italic();
-    }
-    s
-}
-
 /// Draws one laid-out line whose box starts at `top` (relative to `frame`).
-fn draw_line(
-    cx: &Canvas<'_>,
-    frame: &Frame,
-    line: &Line,
-    p: &Paragraph,
-    x0: Mm,
-    top: Mm,
-) -> Result<(), GenError> {
+fn draw_line(cx: &Canvas<'_>, frame: &Frame, line: &Line, p: &Paragraph, x0: Mm, top: Mm) {
     let baseline = top + baseline_in_line(p.line_pitch_pt, p.size_pt);
     let xs = line.word_positions(p.align);
     // Underlines run continuously across the spaces between underlined words.
@@ -60,7 +40,8 @@ fn draw_line(
             runs.push(Run {
                 x: frame.x + x,
                 text: &piece.text,
-                style: style_for(p.size_pt, piece.bold, piece.italic),
+                face: Face::of(piece.bold, piece.italic),
+                size_pt: p.size_pt,
                 space_before: i > 0 && j == 0,
             });
             underline = match (piece.underline, underline) {
@@ -79,7 +60,6 @@ fn draw_line(
     if let Some(span) = underline {
         draw_underline(span);
     }
-    Ok(())
 }
 
 /// A paragraph element: lines are laid out once, then placed page by page.
@@ -137,19 +117,13 @@ impl ParaElement {
     }
 
     /// Draws every line at `x0`, starting at `top`; returns the height used.
-    pub fn draw_all(
-        &self,
-        cx: &Canvas<'_>,
-        frame: &Frame,
-        x0: Mm,
-        top: Mm,
-    ) -> Result<Mm, GenError> {
+    pub fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, x0: Mm, top: Mm) -> Mm {
         let mut y = top + pt(self.para.space_before_pt);
         for line in &self.lines {
-            draw_line(cx, frame, line, &self.para, x0, y)?;
+            draw_line(cx, frame, line, &self.para, x0, y);
             y += self.pitch();
         }
-        Ok(y + pt(self.para.space_after_pt) - top)
+        y + pt(self.para.space_after_pt) - top
     }
 
     /// The space before the lines placed now: none for a continuation, and none at the top of
@@ -195,7 +169,7 @@ impl ParaElement {
 }
 
 impl ParaElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         let avail = frame.height();
         let at_top = avail >= self.page_height - EPS;
         let before = self.space_before_now(at_top, cx.page);
@@ -203,11 +177,11 @@ impl ParaElement {
         let mut result = RenderResult::default();
         if n == 0 {
             result.has_more = true;
-            return Ok(result);
+            return result;
         }
         let mut y = before;
         for line in &self.lines[self.next..self.next + n] {
-            draw_line(cx, &frame, line, &self.para, 0.0, y)?;
+            draw_line(cx, &frame, line, &self.para, 0.0, y);
             y += self.pitch();
         }
         self.next += n;
@@ -216,7 +190,7 @@ impl ParaElement {
             y += pt(self.para.space_after_pt);
         }
         result.size = Size::new(frame.width(), y.min(avail));
-        Ok(result)
+        result
     }
 }
 
@@ -242,21 +216,21 @@ pub struct RuleElement {
 }
 
 impl RuleElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         let width = frame.width();
         let h = rule_height(&self.rule);
         let avail = frame.height();
         if h > avail {
-            return Ok(RenderResult {
-                size: Size::new(0, 0),
+            return RenderResult {
+                size: Size::ZERO,
                 has_more: true,
-            });
+            };
         }
         draw_rule(cx, &frame, &self.rule, 0.0, width, 0.0);
-        Ok(RenderResult {
+        RenderResult {
             size: Size::new(width, h),
             has_more: false,
-        })
+        }
     }
 }
 
@@ -292,35 +266,35 @@ impl PageNumbers {
 impl PageNumbers {
     /// Draws the page's number (from page 2) on the full-page `frame` and returns the text
     /// block inside the margins.
-    pub fn decorate(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<Frame, GenError> {
+    pub fn decorate(&mut self, cx: &Canvas<'_>, frame: Frame) -> Frame {
         self.page += 1;
         let hide = std::mem::take(&mut self.hide_next);
         let s = &self.setup;
         if !hide {
             let text = self.page.to_string();
-            let style = style_for(s.page_number.size_pt, false, false);
-            let w: f32 = style.str_width(cx.font_cache, &text).into();
-            let x = s.margin_left + (s.text_width() - w) / 2.0;
             let size = s.page_number.size_pt;
+            let pen = cx.fonts.face(Face::Regular).pen();
+            let w = pen.width_mm(&text, size);
+            let x = s.margin_left + (s.text_width() - w) / 2.0;
             let baseline =
                 s.page_number.from_top + baseline_in_line(crate::profile::single_pitch(size), size);
             // As genpdf placed it: the pen back by the first digit's side bearing.
-            let lsb: f32 = text
+            let lsb = text
                 .chars()
                 .next()
-                .map(|c| style.char_left_side_bearing(cx.font_cache, c).into())
-                .unwrap_or(0.0);
+                .map_or(0.0, |c| pen.side_bearing_mm(c, size));
             cx.line(
                 frame.y + baseline,
                 &[Run {
                     x: frame.x + x - lsb,
                     text: &text,
-                    style,
+                    face: Face::Regular,
+                    size_pt: size,
                     space_before: false,
                 }],
             );
         }
-        Ok(frame.inset(s.margin_top, s.margin_right, s.margin_bottom, s.margin_left))
+        frame.inset(s.margin_top, s.margin_right, s.margin_bottom, s.margin_left)
     }
 }
 
@@ -359,7 +333,7 @@ impl FooterElement {
     }
 
     /// Draws the footer in `text` (the page's text block, before it is shortened).
-    pub fn draw(&self, cx: &Canvas<'_>, text: &Frame) -> Result<(), GenError> {
+    pub fn draw(&self, cx: &Canvas<'_>, text: &Frame) {
         let paper_bottom = text.y + text.height + self.margin_bottom;
         let top = paper_bottom - self.from_bottom - self.height();
         let y = top + self.rule / 2.0;
@@ -372,8 +346,7 @@ impl FooterElement {
         };
         let mut y = top + self.rule;
         for p in &self.paras {
-            y += p.draw_all(cx, &frame, 0.0, y)?;
+            y += p.draw_all(cx, &frame, 0.0, y);
         }
-        Ok(())
     }
 }

@@ -16,8 +16,7 @@ use sha2::{Digest, Sha256};
 use subsetter::GlyphRemapper;
 
 use crate::error::{Error, Result};
-use crate::fonts::{Face, FontBook};
-use crate::render::pdf::canvas::WidthTable;
+use crate::fonts::{Face, FontBook, FontFace};
 use crate::render::pdf::file::PdfFile;
 
 /// The Deflate level of every stream. Measured on the reference notice: page content at 6 is
@@ -76,16 +75,11 @@ impl FontUse {
     }
 
     /// Writes every face used; returns each with its font dictionary.
-    pub fn write(
-        self,
-        file: &mut PdfFile<'_>,
-        book: &FontBook,
-        widths: &WidthTable,
-    ) -> Result<Vec<(Face, Ref)>> {
+    pub fn write(self, file: &mut PdfFile<'_>, book: &FontBook) -> Result<Vec<(Face, Ref)>> {
         let mut out = Vec::new();
         for (face, used) in Face::ALL.into_iter().zip(self.faces) {
             if let Some(used) = used {
-                out.push((face, write_face(file, book, widths, face, &used)?));
+                out.push((face, write_face(file, book, face, &used)?));
             }
         }
         Ok(out)
@@ -100,13 +94,7 @@ fn subset_tag(program: &[u8]) -> String {
         .collect()
 }
 
-fn write_face(
-    file: &mut PdfFile<'_>,
-    book: &FontBook,
-    widths: &WidthTable,
-    face: Face,
-    used: &FaceUse,
-) -> Result<Ref> {
+fn write_face(file: &mut PdfFile<'_>, book: &FontBook, face: Face, used: &FaceUse) -> Result<Ref> {
     let font = book.face(face);
     let subset = subsetter::subset(&font.data, 0, &used.remapper).map_err(|e| {
         Error::Pdf(format!(
@@ -117,7 +105,7 @@ fn write_face(
     let program = super::strip::strip_hinting(&subset).unwrap_or(subset);
     let base = format!("{}+{}", subset_tag(&program), font.postscript_name);
     let base = Name(base.as_bytes());
-    let metrics = Metrics::of(&font.data, face)?;
+    let metrics = Metrics::of(font, face);
 
     let (type0, cid, descriptor, program_ref, cmap_ref) = (
         file.alloc(),
@@ -136,7 +124,7 @@ fn write_face(
     let advances: Vec<f32> = used
         .glyphs
         .iter()
-        .map(|&(gid, _)| widths.advance(face, gid) as f32)
+        .map(|&(gid, _)| font.pen().advance_milli(gid) as f32)
         .collect();
     file.packed(|c| {
         let mut f = c.cid_font(cid);
@@ -202,27 +190,26 @@ struct Metrics {
 }
 
 impl Metrics {
-    fn of(data: &[u8], face: Face) -> Result<Metrics> {
-        let f = ttf_parser::Face::parse(data, 0)
-            .map_err(|e| Error::Pdf(format!("reading the font's metrics: {e}")))?;
-        let k = 1000.0 / f32::from(f.units_per_em());
+    fn of(font: &FontFace, face: Face) -> Metrics {
+        let d = font.descriptor;
+        let k = 1000.0 / f32::from(font.units_per_em());
         let s = |v: i16| f32::from(v) * k;
-        let b = f.global_bounding_box();
+        let [x_min, y_min, x_max, y_max] = d.bbox;
         let italic = matches!(face, Face::Italic | Face::BoldItalic);
         let bold = matches!(face, Face::Bold | Face::BoldItalic);
         let mut flags = FontFlags::SERIF | FontFlags::NON_SYMBOLIC;
         if italic {
             flags |= FontFlags::ITALIC;
         }
-        Ok(Metrics {
+        Metrics {
             flags,
-            bbox: Rect::new(s(b.x_min), s(b.y_min), s(b.x_max), s(b.y_max)),
-            italic_angle: f.italic_angle().unwrap_or(0.0),
-            ascent: s(f.ascender()),
-            descent: s(f.descender()),
-            cap_height: f.capital_height().map_or(s(f.ascender()) * 0.7, s),
+            bbox: Rect::new(s(x_min), s(y_min), s(x_max), s(y_max)),
+            italic_angle: d.italic_angle,
+            ascent: s(d.ascender),
+            descent: s(d.descender),
+            cap_height: d.cap_height.map_or(s(d.ascender) * 0.7, s),
             // No face records it; the usual estimate from the weight class.
             stem_v: if bold { 140.0 } else { 80.0 },
-        })
+        }
     }
 }

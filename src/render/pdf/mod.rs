@@ -1,13 +1,15 @@
-//! The PDF renderer: genpdf's fonts, metrics and styles and our own elements lay the pages
-//! out; each page is written to the output the moment it is complete ([`file`]), with fonts
-//! subset as glyphs are first drawn ([`embed`]). Memory does not grow with the number of
-//! pages, so a month's report of thousands of pages costs what a notice does.
+//! The PDF renderer: the document model's blocks become elements ([`elements`], [`columns`],
+//! [`table`], [`boxed`]) that a layout loop stacks down each page ([`flow`]); each page is
+//! written to the output the moment it is complete ([`file`], pdf-writer), with fonts
+//! subset as glyphs are first drawn ([`embed`], subsetter). Text is measured and drawn with
+//! the faces of [`crate::fonts`]. Memory does not grow with the number of pages, so a
+//! month's report of thousands of pages costs what a notice does.
 //!
-//! Pages are laid out here as genpdf's `Document::render` and `LinearLayout` would (the same
-//! loop, the same decisions). printpdf, which genpdf writes through, keeps every page's
-//! operations until the document is saved and then scans them all to subset the fonts
-//! (measured: 0.27 MB a page, 2.3 GB for an 8,500-page report), so the file is written with
-//! pdf-writer instead.
+//! The elements and the loop are genpdf's design (`Element::render` into a frame, answering
+//! with the size taken and whether more follows; genpdf's `Document::render` and
+//! `LinearLayout`), rewritten on maintained crates: genpdf wrote through printpdf, which keeps
+//! every page's operations until the document is saved and then scans them all to subset the
+//! fonts (measured: 0.27 MB a page, 2.3 GB for an 8,500-page report).
 
 mod boxed;
 mod canvas;
@@ -15,29 +17,28 @@ mod columns;
 mod elements;
 mod embed;
 mod file;
+mod flow;
 pub mod lines;
 mod row;
 mod strip;
 mod table;
 
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex, OnceLock};
 
-use genpdfi::fonts::{FontCache, FontData, FontFamily};
-use genpdfi::{RenderResult, Size};
 use pdf_writer::{Filter, Name, Rect, Ref, Str, TextStr};
 
 use crate::doc::model::{Block, Mm, PageSetup, SectionStart};
 use crate::doc::stream::{self, DocumentStream};
 use crate::error::{Error, Result};
-use crate::fonts::{Face, FontBook};
+use crate::fonts::FontBook;
 use crate::render::{Output, RenderContext, Renderer};
 use boxed::BoxedElement;
-use canvas::{to_pt, Canvas, Frame, WidthTable};
+use canvas::{to_pt, Canvas, Frame};
 use columns::ColumnsElement;
 use elements::{pt, rule_height, FooterElement, PageNumbers, ParaElement, RuleElement};
 use embed::{deflate, resource_name, FontUse};
 use file::PdfFile;
+use flow::{RenderResult, Size};
 use table::TableElement;
 
 pub struct PdfRenderer;
@@ -53,9 +54,6 @@ impl Renderer for PdfRenderer {
         ctx: &RenderContext,
         out: &mut dyn Output,
     ) -> Result<()> {
-        let gen = |e: genpdfi::error::Error| Error::Pdf(e.to_string());
-        let fonts = FontCache::new(genpdf_family(ctx.fonts)?);
-        let widths = width_table(ctx.fonts);
         let glyphs = RefCell::new(FontUse::default());
         let page = doc.page.clone();
         let mut file = PdfFile::new(out)?;
@@ -71,7 +69,7 @@ impl Renderer for PdfRenderer {
         let mut kids: Vec<Ref> = Vec::new();
         loop {
             let number = kids.len() + 1;
-            let cx = Canvas::new(&fonts, &glyphs, (page.height, number), &widths);
+            let cx = Canvas::new(ctx.fonts, &glyphs, (page.height, number));
             let full = Frame {
                 x: 0.0,
                 y: 0.0,
@@ -81,12 +79,12 @@ impl Renderer for PdfRenderer {
             if let Some(start) = blocks.section_started.take() {
                 decorator.start_section(start);
             }
-            let mut frame = decorator.decorate(&cx, full).map_err(gen)?;
+            let mut frame = decorator.decorate(&cx, full);
             if let (1, Some(footer)) = (number, &footer) {
-                footer.draw(&cx, &frame).map_err(gen)?;
+                footer.draw(&cx, &frame);
                 frame.height -= footer.overlap();
             }
-            let result = layout_page(&cx, frame, &mut blocks).map_err(gen)?;
+            let result = layout_page(&cx, frame, &mut blocks);
             if let Some(e) = blocks.error.take() {
                 return Err(e);
             }
@@ -106,11 +104,11 @@ impl Renderer for PdfRenderer {
             if !result.has_more {
                 break;
             }
-            if result.size == Size::new(0, 0) {
+            if result.size == Size::ZERO {
                 return Err(Error::Pdf("could not fit an element on a new page".into()));
             }
         }
-        let faces = glyphs.into_inner().write(&mut file, ctx.fonts, &widths)?;
+        let faces = glyphs.into_inner().write(&mut file, ctx.fonts)?;
         file.packed(|c| {
             let mut dict = c.indirect(resources).dict();
             let mut font_dict = dict.insert(Name(b"Font")).dict();
@@ -154,50 +152,28 @@ pub fn pdf_date(epoch: i64) -> String {
 
 /// The blocks from `next` on, one below the other on this page (genpdf's vertical
 /// `LinearLayout`): stops at the first block that continues on the next page.
-fn layout_page(
-    cx: &Canvas<'_>,
-    mut frame: Frame,
-    blocks: &mut Blocks<'_, '_>,
-) -> std::result::Result<RenderResult, genpdfi::error::Error> {
+fn layout_page(cx: &Canvas<'_>, mut frame: Frame, blocks: &mut Blocks<'_, '_>) -> RenderResult {
     let mut result = RenderResult::default();
     while frame.height() > 0.0 {
         let Some(block) = blocks.current.as_mut() else {
             break;
         };
-        let r = block.render(cx, frame.clone())?;
+        let r = block.render(cx, frame.clone());
         if let Flow::Section(s) = block {
             if s.placed && r.has_more {
                 blocks.section_started = Some(s.start);
             }
         }
-        frame.offset(r.size.height.into());
+        frame.offset(r.size.height);
         result.size = result.size.stack_vertical(r.size);
         if r.has_more {
             result.has_more = true;
-            return Ok(result);
+            return result;
         }
         blocks.advance();
     }
     result.has_more = blocks.current.is_some();
-    Ok(result)
-}
-
-/// Glyph advances per font book, computed once (like the genpdf families).
-fn width_table(fonts: &FontBook) -> Arc<WidthTable> {
-    type Cache = Mutex<Vec<(usize, Arc<WidthTable>)>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let key = fonts.face(Face::Regular).data.as_ptr() as usize;
-    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
-    if let Ok(guard) = cache.lock() {
-        if let Some((_, t)) = guard.iter().find(|(k, _)| *k == key) {
-            return Arc::clone(t);
-        }
-    }
-    let table = Arc::new(WidthTable::new(fonts));
-    if let Ok(mut guard) = cache.lock() {
-        guard.push((key, Arc::clone(&table)));
-    }
-    table
+    result
 }
 
 enum Flow {
@@ -210,11 +186,7 @@ enum Flow {
 }
 
 impl Flow {
-    fn render(
-        &mut self,
-        cx: &Canvas<'_>,
-        frame: Frame,
-    ) -> std::result::Result<RenderResult, genpdfi::error::Error> {
+    fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         match self {
             Flow::Para(p) => p.render(cx, frame),
             Flow::Rule(r) => r.render(cx, frame),
@@ -329,49 +301,22 @@ struct SectionElement {
 }
 
 impl SectionElement {
-    fn render(&mut self, frame: Frame) -> std::result::Result<RenderResult, genpdfi::error::Error> {
+    fn render(&mut self, frame: Frame) -> RenderResult {
         if self.placed {
             // The new page: the section's blocks follow from its top.
-            return Ok(RenderResult::default());
+            return RenderResult::default();
         }
         let h = pt(SECTION_BREAK_PT);
         if h > frame.height() + elements::EPS {
-            return Ok(RenderResult {
-                size: Size::new(0, 0),
+            return RenderResult {
+                size: Size::ZERO,
                 has_more: true,
-            });
+            };
         }
         self.placed = true;
-        Ok(RenderResult {
+        RenderResult {
             size: Size::new(frame.width(), h),
             has_more: true,
-        })
-    }
-}
-
-/// genpdf font families are parsed once per font book and then cloned (cheap: shared data).
-fn genpdf_family(fonts: &FontBook) -> Result<FontFamily<FontData>> {
-    type Cache = Mutex<Vec<(usize, FontFamily<FontData>)>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let key = fonts.face(Face::Regular).data.as_ptr() as usize;
-    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
-    if let Ok(guard) = cache.lock() {
-        if let Some((_, fam)) = guard.iter().find(|(k, _)| *k == key) {
-            return Ok(fam.clone());
         }
     }
-    let load = |f: Face| {
-        FontData::new_shared(Arc::clone(&fonts.face(f).data), None)
-            .map_err(|e| Error::Font(format!("{}: {e}", fonts.face(f).postscript_name)))
-    };
-    let fam = FontFamily {
-        regular: load(Face::Regular)?,
-        bold: load(Face::Bold)?,
-        italic: load(Face::Italic)?,
-        bold_italic: load(Face::BoldItalic)?,
-    };
-    if let Ok(mut guard) = cache.lock() {
-        guard.push((key, fam.clone()));
-    }
-    Ok(fam)
 }

@@ -8,8 +8,6 @@
 //! first row of a table moves to a new page first (ECMA-376 §17.4.6 says so for every row),
 //! a row after other rows or a header row splits where it stands.
 
-use genpdfi::error::Error as GenError;
-
 use crate::doc::model::{Block, Mm, Rule};
 use crate::fonts::FontBook;
 use crate::render::pdf::boxed::BoxedElement;
@@ -80,28 +78,27 @@ impl Cell {
     }
 
     /// Draws the whole cell with its top at `top` (relative to `frame`).
-    pub fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, top: Mm) -> Result<(), GenError> {
+    pub fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, top: Mm) {
         let mut y = top;
         for item in &self.items {
             match item {
                 Item::Para(p) => {
-                    p.draw_all(cx, frame, self.x, y)?;
+                    p.draw_all(cx, frame, self.x, y);
                 }
                 Item::Rule(r) => {
                     draw_rule(cx, frame, r, self.x, self.width, y);
                 }
                 Item::Boxed(b) => {
-                    b.draw(cx, frame, self.x, self.width, y)?;
+                    b.draw(cx, frame, self.x, self.width, y);
                 }
             }
             y += item.height();
         }
-        Ok(())
     }
 
     /// Places what fits of the rest of the cell in `frame` (the row's frame on this page);
     /// returns the height used and whether the cell continues on the next page.
-    fn flow(&mut self, cx: &Canvas<'_>, frame: &Frame) -> Result<(Mm, bool), GenError> {
+    fn flow(&mut self, cx: &Canvas<'_>, frame: &Frame) -> (Mm, bool) {
         let mut used = 0.0;
         while let Some(item) = self.items.get_mut(self.next) {
             let sub = Frame {
@@ -112,16 +109,16 @@ impl Cell {
             };
             match item {
                 Item::Para(p) => {
-                    let r = p.render(cx, sub)?;
-                    used += f32::from(r.size.height);
+                    let r = p.render(cx, sub);
+                    used += r.size.height;
                     if r.has_more {
-                        return Ok((used, true));
+                        return (used, true);
                     }
                 }
                 Item::Rule(rule) => {
                     let h = rule_height(rule);
                     if h > sub.height + EPS {
-                        return Ok((used, true));
+                        return (used, true);
                     }
                     draw_rule(cx, &sub, rule, 0.0, self.width, 0.0);
                     used += h;
@@ -129,15 +126,15 @@ impl Cell {
                 Item::Boxed(b) => {
                     let h = b.height();
                     if h > sub.height + EPS {
-                        return Ok((used, true));
+                        return (used, true);
                     }
-                    b.draw(cx, &sub, 0.0, self.width, 0.0)?;
+                    b.draw(cx, &sub, 0.0, self.width, 0.0);
                     used += h;
                 }
             }
             self.next += 1;
         }
-        Ok((used, false))
+        (used, false)
     }
 }
 
@@ -161,11 +158,10 @@ impl Row {
     }
 
     /// Draws every cell whole with the row's top at `top`.
-    pub fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, top: Mm) -> Result<(), GenError> {
+    pub fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, top: Mm) {
         for cell in &self.cells {
-            cell.draw_all(cx, frame, top)?;
+            cell.draw_all(cx, frame, top);
         }
-        Ok(())
     }
 
     /// Whether part of the row is on an earlier page.
@@ -175,12 +171,12 @@ impl Row {
 
     /// Places what fits of every cell in `frame`; returns the height the row takes on this
     /// page and whether it continues on the next one.
-    pub fn flow(&mut self, cx: &Canvas<'_>, frame: &Frame) -> Result<(Mm, bool), GenError> {
+    pub fn flow(&mut self, cx: &Canvas<'_>, frame: &Frame) -> (Mm, bool) {
         self.started = true;
         let mut used: Mm = 0.0;
         let mut more = false;
         for cell in &mut self.cells {
-            let (h, m) = cell.flow(cx, frame)?;
+            let (h, m) = cell.flow(cx, frame);
             used = used.max(h);
             more |= m;
         }
@@ -188,6 +184,6 @@ impl Row {
         if more {
             used = frame.height;
         }
-        Ok((used, more))
+        (used, more)
     }
 }

@@ -4,8 +4,7 @@
 //! time, so a table of thousands of rows (the monthly report's) costs the memory of its
 //! model, not of its laid-out lines.
 
-use genpdfi::error::Error as GenError;
-use genpdfi::{RenderResult, Size};
+use crate::render::pdf::flow::{RenderResult, Size};
 
 use crate::doc::model::{Block, Mm, Paragraph, Table};
 use crate::fonts::FontBook;
@@ -115,7 +114,7 @@ impl TableElement {
 }
 
 impl TableElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> Result<RenderResult, GenError> {
+    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         let avail = frame.height();
         let continuing = self.next > 0 || self.pending.as_ref().is_some_and(Row::started);
         let top = if continuing { 0.0 } else { self.space_before };
@@ -125,10 +124,10 @@ impl TableElement {
             let moves = !first.started() && !fits && first.height <= self.body_room() + EPS;
             self.pending = Some(first);
             if moves {
-                return Ok(RenderResult {
-                    size: Size::new(0, 0),
+                return RenderResult {
+                    size: Size::ZERO,
                     has_more: true,
-                });
+                };
             }
         }
         let total: Mm = self.widths.iter().sum();
@@ -137,7 +136,7 @@ impl TableElement {
             (frame.x + total, frame.y + top),
             self.border,
         );
-        self.header.draw_all(cx, &frame, top)?;
+        self.header.draw_all(cx, &frame, top);
         self.rule_row(cx, &frame, top, self.boxed(&self.header));
         let mut t = top + self.boxed(&self.header);
         // The rows that fit here whole, laid out one by one. The first that does not waits
@@ -145,13 +144,13 @@ impl TableElement {
         // continues on the next pages, as LibreOffice splits such a row where it stands.
         while let Some(mut r) = self.pending.take().or_else(|| self.layout(self.next)) {
             if !r.started() && t + self.boxed(&r) <= avail + EPS {
-                r.draw_all(cx, &frame, t)?;
+                r.draw_all(cx, &frame, t);
                 self.rule_row(cx, &frame, t, self.boxed(&r));
                 t += self.boxed(&r);
             } else if r.started() || self.boxed(&r) > self.body_room() + EPS {
                 let mut rest = frame.clone();
                 rest.offset(t);
-                let (h, more) = r.flow(cx, &rest)?;
+                let (h, more) = r.flow(cx, &rest);
                 let h = if more { h } else { h + self.border };
                 self.rule_row(cx, &frame, t, h);
                 t += h;
@@ -167,9 +166,9 @@ impl TableElement {
         }
         let has_more = self.next < self.rows.len();
         let used = if has_more { t } else { t + self.space_after };
-        Ok(RenderResult {
+        RenderResult {
             size: Size::new(frame.width(), used.min(avail)),
             has_more,
-        })
+        }
     }
 }
