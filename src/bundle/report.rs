@@ -115,7 +115,12 @@ pub fn report(
         let sessions = MonthSessions::from_disk(refs.clone());
         let written = with_report_stream(env, month.year, month.month, sessions, |stream| {
             r.render_to(stream, &ctx, &mut out)
-        })?;
+        });
+        // A renderer that could not write says so without the path: the file's own error.
+        let written = match (written, out.get_mut().take_error()) {
+            (Err(_), Some(source)) => return Err(io(source)),
+            (written, _) => written?,
+        };
         if written.is_none() {
             return Ok(None);
         }

@@ -445,7 +445,7 @@ type Rendered = std::result::Result<Vec<FileEntry>, Vec<Diagnostic>>;
 fn render_one(env: &Env, dir: &Path, input: &Input, sha256: &str) -> Result<Rendered> {
     let bytes = match read_unchanged(&input.path, sha256) {
         Ok(bytes) => bytes,
-        Err(why) => return Ok(Err(vec![Diagnostic::error(&input.path, why)])),
+        Err(why) => return Ok(Err(vec![Diagnostic::error(&input.path, why.to_string())])),
     };
     let outcome = render_record_bytes(env, &input.path, &bytes);
     let files = match outcome.result {
