@@ -58,6 +58,9 @@ pub enum Error {
     /// The worker threads could not be started.
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
+    /// A thread of the run (the report's producer) could not be started.
+    #[error("cannot start a thread: {0}")]
+    Spawn(#[source] std::io::Error),
 }
 
 /// Why a record cannot be read again with the bytes the bundle hashed at its start (the

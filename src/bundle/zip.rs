@@ -228,15 +228,22 @@ fn write_zip(
     let mut out = zip.finish().map_err(zerr)?;
     out.flush().map_err(io(zip_path))?;
     drop(out);
+    publish(tmp, zip_path)
+}
+
+/// Puts the complete archive `tmp` at `zip_path` unless that already holds the same bytes,
+/// and writes its checksum beside it; returns whether the file on disk changed.
+fn publish(tmp: tempfile::NamedTempFile, zip_path: &Path) -> Result<bool> {
+    let io = |source| Error::Io {
+        path: zip_path.to_path_buf(),
+        source,
+    };
     let fresh = hash_file(tmp.path());
     let changed = fresh.is_none() || fresh != hash_file(zip_path);
     if changed {
-        set_readable(tmp.as_file()).map_err(io(zip_path))?;
-        tmp.as_file().sync_all().map_err(io(zip_path))?;
-        tmp.persist(zip_path).map_err(|e| Error::Io {
-            path: zip_path.to_path_buf(),
-            source: e.error,
-        })?;
+        set_readable(tmp.as_file()).map_err(io)?;
+        tmp.as_file().sync_all().map_err(io)?;
+        tmp.persist(zip_path).map_err(|e| io(e.error))?;
     }
     if let Some((sha256, _)) = fresh {
         write_atomic(

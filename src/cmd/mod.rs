@@ -36,6 +36,7 @@ pub mod exit {
             | Error::Manifest(_)
             | Error::Reread { .. }
             | Error::Threads(_)
+            | Error::Spawn(_)
             | Error::Pdf(_)
             | Error::Docx(_) => UNFINISHED,
         }
@@ -132,6 +133,7 @@ mod tests {
                 UNFINISHED,
             ),
             (Error::Threads(threads), UNFINISHED),
+            (Error::Spawn(io()), UNFINISHED),
             (Error::Pdf("x".into()), UNFINISHED),
             (Error::Docx("x".into()), UNFINISHED),
         ];
