@@ -70,7 +70,7 @@ fn documents_from(
         printed: Vec::new(),
         record_unmet: BTreeMap::new(),
     };
-    check_glyphs(env, &loaded, &mut cx.diags);
+    check_glyphs(env, &loaded, &cx.data, &mut cx.diags);
     for (i, entry) in loaded.record.documents.iter().enumerate() {
         cx.entry(i, entry);
     }
@@ -99,6 +99,15 @@ fn documents_from(
     printed.extend(crate::printed::check(env, &loaded));
     loaded.warnings.extend(printed);
     Ok((loaded, docs))
+}
+
+/// A document entry being checked: its index, its template's front matter, its JSON.
+#[derive(Clone, Copy)]
+struct Entry<'e> {
+    i: usize,
+    entry: &'e DocumentEntry,
+    front: &'e FrontMatter,
+    json: &'e Value,
 }
 
 /// One record's documents being checked and built, entry by entry.
@@ -135,11 +144,14 @@ impl<'a> Checking<'a> {
             return;
         };
         self.date_order(i, entry, front);
-        let entry_json = serde_json::to_value(entry).unwrap_or(Value::Null);
-        if self.slot_errors(i, entry, front, &entry_json) {
-            return;
-        }
-        if !self.requirements(i, entry, front, &entry_json) {
+        let json = serde_json::to_value(entry).unwrap_or(Value::Null);
+        let this = Entry {
+            i,
+            entry,
+            front,
+            json: &json,
+        };
+        if self.slot_errors(&this) || !self.requirements(&this) {
             return;
         }
         let unmet_here = self
@@ -151,7 +163,7 @@ impl<'a> Checking<'a> {
         }
         let mut ctx = self.data.clone();
         if let Value::Object(m) = &mut ctx {
-            m.insert("doc".into(), entry_json);
+            m.insert("doc".into(), json);
         }
         match env.engine.render(&entry.template, &ctx) {
             Ok(rendered) => self.build(i, entry, &rendered),
@@ -230,13 +242,8 @@ impl<'a> Checking<'a> {
     }
 
     /// Sentences replaced that the template does not have, or given twice; `true` if any.
-    fn slot_errors(
-        &mut self,
-        i: usize,
-        entry: &DocumentEntry,
-        front: &FrontMatter,
-        entry_json: &Value,
-    ) -> bool {
+    fn slot_errors(&mut self, this: &Entry) -> bool {
+        let (i, entry, front, entry_json) = (this.i, this.entry, this.front, this.json);
         let mut found = false;
         for key in entry.text.keys() {
             if !front.slots.names.contains(key) {
@@ -269,13 +276,8 @@ impl<'a> Checking<'a> {
 
     /// The template's `requires:`: record values missing are gathered (told once per path,
     /// after every entry); entry keys missing are told here. `false` if any of these.
-    fn requirements(
-        &mut self,
-        i: usize,
-        entry: &DocumentEntry,
-        front: &FrontMatter,
-        entry_json: &Value,
-    ) -> bool {
+    fn requirements(&mut self, this: &Entry) -> bool {
+        let (i, entry, front, entry_json) = (this.i, this.entry, this.front, this.json);
         let replaced = slots::replaced(entry_json);
         let mut entry_missing = Vec::new();
         for req in &front.requires {
@@ -486,10 +488,9 @@ fn render_documents(
 }
 
 /// Every character of every value must be drawable by all four faces.
-fn check_glyphs(env: &Env, loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
-    let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
+fn check_glyphs(env: &Env, loaded: &Loaded, data: &Value, diags: &mut Vec<Diagnostic>) {
     let mut strings = Vec::new();
-    crate::model::validate::collect_strings(&data, String::new(), &mut strings);
+    crate::model::validate::collect_strings(data, String::new(), &mut strings);
     for (path, s) in strings {
         if let Some(c) = env.fonts.first_missing(&s) {
             let (line, col) = crate::model::locate::locate_char(&loaded.source, &path, c);

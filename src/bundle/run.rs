@@ -144,6 +144,9 @@ struct Run<'a> {
     bar: Bar,
 }
 
+/// Each rendered record's outcome, by input index.
+type RenderedRecords = Vec<(usize, Rendered)>;
+
 /// The report's cache key, its files, and whether they were rendered by this run.
 type ReportFiles = (String, Vec<FileEntry>, bool);
 
@@ -173,10 +176,7 @@ impl Run<'_> {
     /// Pass 2, *render*: the records not reused, and the report alongside; the report again
     /// without the records that failed while rendering. The report's files are in place
     /// when this returns; each record's were written as soon as it rendered.
-    fn render_all(
-        &self,
-        scanned: &[Scanned],
-    ) -> Result<(Vec<(usize, Rendered)>, Option<ReportFiles>)> {
+    fn render_all(&self, scanned: &[Scanned]) -> Result<(RenderedRecords, Option<ReportFiles>)> {
         let pending: Vec<(usize, &str)> = scanned
             .iter()
             .enumerate()

@@ -576,13 +576,12 @@ fn scan_kind(e: &serde_saphyr::Error) -> Option<&ErrorKind> {
     }
 }
 
+/// A diagnostic's words: message, hint, and a better place than the parser's, if any.
+type Told = (String, String, Option<(usize, usize)>);
+
 /// Plain words for a YAML scanner error (`message` is its own words): (message, hint,
 /// a better place than the scanner's, if any).
-fn syntax(
-    kind: Option<&ErrorKind>,
-    message: &str,
-    p: &Place,
-) -> (String, String, Option<(usize, usize)>) {
+fn syntax(kind: Option<&ErrorKind>, message: &str, p: &Place) -> Told {
     let said = |m: &str, h: &str| (m.to_string(), h.to_string(), None);
     let words = kind.and_then(scanner_words);
     if let Some(Words::TooDeep) = words {
@@ -677,7 +676,7 @@ fn scanner_words(kind: &ErrorKind) -> Option<Words> {
 
 /// A control character the scanner stopped at (its reported place can be the start of the
 /// token, so the character is looked for there first, then anywhere).
-fn control_character(named: char, p: &Place) -> Option<(String, String, Option<(usize, usize)>)> {
+fn control_character(named: char, p: &Place) -> Option<Told> {
     let at_place = p
         .source
         .lines()
