@@ -7,9 +7,9 @@
 use std::time::Instant;
 
 use sha2::{Digest, Sha256};
-use vanthu::env::Env;
-use vanthu::model::load_file;
-use vanthu::report::{with_report_stream, MonthSessions, SessionRef};
+use vanthu::internals::{with_report_stream, MonthSessions, SessionRef};
+use vanthu::load_file;
+use vanthu::Env;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = Env::new(None, None)?;
     let start = Instant::now();
     let mut refs = Vec::new();
-    for path in vanthu::env::record_files(&[dir.into()])?.files {
+    for path in vanthu::internals::record_files(&[dir.into()])?.files {
         let bytes = std::fs::read(&path)?;
         let Ok(loaded) = load_file(&path) else {
             continue;

@@ -14,7 +14,7 @@ pub struct Date {
     pub day: u32,
 }
 
-pub fn days_in_month(year: i32, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -186,7 +186,7 @@ impl fmt::Display for Month {
 /// A moment in UTC, from seconds since 1970: the one calendar conversion behind every date
 /// the outputs carry (PDF metadata, DOCX core properties, ZIP entry times).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Utc {
+pub(crate) struct Utc {
     pub year: i64,
     pub month: u32,
     pub day: u32,
@@ -197,7 +197,7 @@ pub struct Utc {
 
 impl Utc {
     /// `epoch` seconds since 1970-01-01T00:00:00Z, clamped to years 0–9999.
-    pub fn from_epoch(epoch: i64) -> Utc {
+    pub(crate) fn from_epoch(epoch: i64) -> Utc {
         let epoch = epoch.clamp(-62_167_219_200, 253_402_300_799);
         let (days, secs) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
         // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).

@@ -49,12 +49,12 @@ impl Env {
 
 /// The last second `SOURCE_DATE_EPOCH` may name: 9999-12-31T23:59:59Z, the last one the
 /// four-digit years of PDF, DOCX and ZIP dates can hold.
-pub const MAX_SOURCE_DATE_EPOCH: i64 = 253_402_300_799;
+pub(crate) const MAX_SOURCE_DATE_EPOCH: i64 = 253_402_300_799;
 
 /// Reads `SOURCE_DATE_EPOCH` (reproducible-builds.org); 0 when unset. A value outside
 /// 1970-01-01 (0) … 9999-12-31 ([`MAX_SOURCE_DATE_EPOCH`]) is a usage error: it would
 /// otherwise be written as some other date (year 0000).
-pub fn source_date_epoch() -> Result<i64> {
+pub(crate) fn source_date_epoch() -> Result<i64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => parse_source_date_epoch(&v),
         _ => Ok(0),
@@ -142,7 +142,7 @@ fn not_a_record_file(path: &Path) -> Option<String> {
 
 /// Refuses two records with the same file stem (`thuan.yaml` and `thuan.yml`): both would
 /// be written to `thuan/`.
-pub fn check_distinct_stems(files: &[PathBuf]) -> Result<()> {
+pub(crate) fn check_distinct_stems(files: &[PathBuf]) -> Result<()> {
     let mut seen: BTreeMap<String, &Path> = BTreeMap::new();
     for path in files {
         let stem = path

@@ -4,12 +4,12 @@
 use std::io::Read;
 use std::path::Path;
 
-pub use sha2::{Digest, Sha256};
+pub(crate) use sha2::{Digest, Sha256};
 
 use crate::output::open_regular;
 
 /// `digest` as lowercase hex.
-pub fn hex(digest: &[u8]) -> String {
+pub(crate) fn hex(digest: &[u8]) -> String {
     use std::fmt::Write as _;
     let mut s = String::with_capacity(digest.len() * 2);
     for b in digest {
@@ -19,14 +19,14 @@ pub fn hex(digest: &[u8]) -> String {
 }
 
 /// The SHA-256 of `bytes` in lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
 /// SHA-256 and size of a regular file, streaming; `None` when it cannot be read or is not
 /// a regular file (a FIFO, device or symbolic link is never opened: see
 /// [`crate::output::open_regular`]).
-pub fn hash_file(path: &Path) -> Option<(String, u64)> {
+pub(crate) fn hash_file(path: &Path) -> Option<(String, u64)> {
     let mut f = open_regular(path).ok()?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];

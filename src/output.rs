@@ -12,11 +12,11 @@ use tempfile::NamedTempFile;
 use crate::error::{Error, Result};
 
 /// Prefix and suffix of every temp file vanthu writes (`bundle` removes leftovers by them).
-pub const TEMP_PREFIX: &str = ".vanthu-";
-pub const TEMP_SUFFIX: &str = ".tmp";
+pub(crate) const TEMP_PREFIX: &str = ".vanthu-";
+pub(crate) const TEMP_SUFFIX: &str = ".tmp";
 
 /// A temp file in `dir` (the folder of the file it will become, so the rename is atomic).
-pub fn temp_in(dir: &Path) -> std::io::Result<NamedTempFile> {
+pub(crate) fn temp_in(dir: &Path) -> std::io::Result<NamedTempFile> {
     tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
@@ -24,7 +24,7 @@ pub fn temp_in(dir: &Path) -> std::io::Result<NamedTempFile> {
 }
 
 /// 0644, like any other file the user creates (tempfile makes 0600).
-pub fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
+pub(crate) fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -38,7 +38,7 @@ pub fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
 /// Opens `path` for reading only if it is a regular file. A symbolic link is not followed
 /// and a FIFO is not waited on (`O_NOFOLLOW | O_NONBLOCK`); either, or a device or folder,
 /// is an error of kind `InvalidInput`.
-pub fn open_regular(path: &Path) -> std::io::Result<File> {
+pub(crate) fn open_regular(path: &Path) -> std::io::Result<File> {
     let not_regular = || {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -66,14 +66,14 @@ pub fn open_regular(path: &Path) -> std::io::Result<File> {
 }
 
 /// The bytes of `path` if it is a regular file (see [`open_regular`]).
-pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     open_regular(path)?.read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
 /// `OUT/<stem>/<name>`, refusing any component that could leave `out`.
-pub fn output_path(out: &Path, stem: &str, name: &str) -> Result<PathBuf> {
+pub(crate) fn output_path(out: &Path, stem: &str, name: &str) -> Result<PathBuf> {
     for part in [stem, name] {
         let p = Path::new(part);
         let plain = p.components().count() == 1
@@ -89,7 +89,7 @@ pub fn output_path(out: &Path, stem: &str, name: &str) -> Result<PathBuf> {
 
 /// How [`write_together`] writes.
 #[derive(Debug, Clone, Copy)]
-pub struct WriteMode {
+pub(crate) struct WriteMode {
     /// `fsync` each file before its rename (`render`); `bundle` syncs the filesystem once.
     pub sync: bool,
     /// Leave a file that already has these bytes untouched (its time stamp too).
@@ -98,7 +98,7 @@ pub struct WriteMode {
 
 /// Writes `bytes` to `path` atomically: readers see the old file or the new one, never a
 /// partial one. Unchanged files are left untouched. Returns whether the file was replaced.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
     let mode = WriteMode {
         sync: true,
         skip_unchanged: true,
@@ -110,7 +110,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
 /// beside its place; only once every one is complete are they renamed into place. If any
 /// write fails (a full disk), the temp files are removed and no file is replaced. Returns
 /// how many files were replaced.
-pub fn write_together(files: &[(PathBuf, &[u8])], mode: WriteMode) -> Result<usize> {
+pub(crate) fn write_together(files: &[(PathBuf, &[u8])], mode: WriteMode) -> Result<usize> {
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
         if mode.skip_unchanged && holds(path, bytes) {
@@ -156,7 +156,7 @@ fn stage(path: &Path, bytes: &[u8], sync: bool) -> Result<NamedTempFile> {
 
 /// Creates `dir` (a record's output folder) if needed and checks it is a real folder, not a
 /// symbolic link that would take the files written into it elsewhere.
-pub fn real_dir(dir: &Path) -> Result<()> {
+pub(crate) fn real_dir(dir: &Path) -> Result<()> {
     let io = |source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -175,13 +175,13 @@ pub fn real_dir(dir: &Path) -> Result<()> {
 /// beside the folder, locked with `flock`. The file stays (removing it would let a third
 /// run lock a new file while the second still waits on the old one).
 #[derive(Debug)]
-pub struct FolderLock {
+pub(crate) struct FolderLock {
     _file: File,
 }
 
 /// Locks `folder` through `lock_file`, failing at once when another run holds it.
 /// `shared` locks coexist (shards of one month); an exclusive lock excludes every other.
-pub fn lock_folder(folder: &Path, lock_file: &Path, shared: bool) -> Result<FolderLock> {
+pub(crate) fn lock_folder(folder: &Path, lock_file: &Path, shared: bool) -> Result<FolderLock> {
     let io = |source| Error::Io {
         path: lock_file.to_path_buf(),
         source,
@@ -223,14 +223,14 @@ pub fn lock_folder(folder: &Path, lock_file: &Path, shared: bool) -> Result<Fold
 /// It also keeps that first error ([`QuietAfterError::take_error`]): a renderer that meets
 /// it reports it in its own words, without the path; the caller, which knows the path,
 /// reports the I/O error itself.
-pub struct QuietAfterError<W> {
+pub(crate) struct QuietAfterError<W> {
     inner: W,
     failed: bool,
     first: Option<std::io::Error>,
 }
 
 impl<W> QuietAfterError<W> {
-    pub fn new(inner: W) -> QuietAfterError<W> {
+    pub(crate) fn new(inner: W) -> QuietAfterError<W> {
         QuietAfterError {
             inner,
             failed: false,
@@ -238,12 +238,8 @@ impl<W> QuietAfterError<W> {
         }
     }
 
-    pub fn into_inner(self) -> W {
-        self.inner
-    }
-
     /// The first write or flush error met, if any (once).
-    pub fn take_error(&mut self) -> Option<std::io::Error> {
+    pub(crate) fn take_error(&mut self) -> Option<std::io::Error> {
         self.first.take()
     }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::diag::Diagnostic;
 use crate::doc::assemble::AssemblyInput;
@@ -23,14 +23,14 @@ use crate::template::slots;
 use crate::template::Rendered;
 
 /// One rendered file: `<template>.<ext>`.
-pub struct RenderedFile {
+pub(crate) struct RenderedFile {
     pub template: String,
     pub extension: &'static str,
     pub bytes: Vec<u8>,
 }
 
 /// The outcome for one record: its outputs, or the problems that stopped it.
-pub struct RecordOutcome {
+pub(crate) struct RecordOutcome {
     pub warnings: Vec<Diagnostic>,
     pub result: Result<Vec<RenderedFile>, Vec<Diagnostic>>,
 }
@@ -42,7 +42,7 @@ pub fn documents_for(env: &Env, file: &Path) -> Result<(Loaded, Vec<Document>), 
 
 /// [`documents_for`] a record whose bytes were already read (and hashed) by the caller: the
 /// documents are made from exactly these bytes, the file is not read again.
-pub fn documents_for_bytes(
+pub(crate) fn documents_for_bytes(
     env: &Env,
     file: &Path,
     bytes: &[u8],
@@ -434,12 +434,12 @@ fn copy_of(
 }
 
 /// Renders every document of a record in every output format.
-pub fn render_record(env: &Env, file: &Path) -> RecordOutcome {
+pub(crate) fn render_record(env: &Env, file: &Path) -> RecordOutcome {
     render_documents(env, file, documents_for(env, file))
 }
 
 /// [`render_record`] from bytes the caller read (and hashed): see [`documents_for_bytes`].
-pub fn render_record_bytes(env: &Env, file: &Path, bytes: &[u8]) -> RecordOutcome {
+pub(crate) fn render_record_bytes(env: &Env, file: &Path, bytes: &[u8]) -> RecordOutcome {
     render_documents(env, file, documents_for_bytes(env, file, bytes))
 }
 
@@ -509,13 +509,4 @@ fn check_glyphs(env: &Env, loaded: &Loaded, data: &Value, diags: &mut Vec<Diagno
             );
         }
     }
-}
-
-/// The template data for a record and one of its documents (used by tests and tools).
-pub fn template_data(loaded: &Loaded, index: usize) -> Value {
-    let mut v = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
-    if let (Value::Object(m), Some(e)) = (&mut v, loaded.record.documents.get(index)) {
-        m.insert("doc".into(), serde_json::to_value(e).unwrap_or(json!(null)));
-    }
-    v
 }

@@ -34,7 +34,7 @@ const TEMPLATE_KEYS: [&str; 5] = ["template", "author", "text", "content", "summ
 
 /// Why a value is suspect.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Suspicion {
+pub(crate) enum Suspicion {
     /// Empty or whitespace-only text.
     Blank,
     /// An empty list.
@@ -45,7 +45,7 @@ pub enum Suspicion {
 
 /// A suspect value of the record.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suspect {
+pub(crate) struct Suspect {
     /// The field path as diagnostics name it (`session.topic`, `documents[1].content.structured`).
     pub path: String,
     /// Where the value is in the template data.
@@ -62,7 +62,7 @@ enum Step {
 /// The part of `s` that makes it look like a placeholder: the whole value when it is made of
 /// `.…_-–?xX` and spaces only, else the first of `...`, `…`, `___`, `TODO`, `???`, `[…]`,
 /// `<…>` (a bracketed blank such as `[tên cơ quan]`).
-pub fn placeholder(s: &str) -> Option<String> {
+pub(crate) fn placeholder(s: &str) -> Option<String> {
     let t = s.trim();
     if t.is_empty() {
         return None;
@@ -86,7 +86,7 @@ pub fn placeholder(s: &str) -> Option<String> {
 }
 
 /// Every suspect value of the record data (`serde_json::to_value(record)`).
-pub fn suspects(data: &Value) -> Vec<Suspect> {
+pub(crate) fn suspects(data: &Value) -> Vec<Suspect> {
     let mut out = Vec::new();
     walk(data, &mut String::new(), &mut Vec::new(), &mut out);
     out
@@ -192,7 +192,7 @@ fn context(data: &Value, i: usize) -> Value {
 
 /// Warnings about the suspect values of a record whose documents were all built: one per
 /// value that a document prints, naming every template that prints it.
-pub fn check(env: &Env, loaded: &Loaded) -> Vec<Diagnostic> {
+pub(crate) fn check(env: &Env, loaded: &Loaded) -> Vec<Diagnostic> {
     let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
     let suspects = suspects(&data);
     let mut out = Vec::new();
@@ -285,7 +285,7 @@ fn prints(
 
 /// "the `tin-bai` template prints it", "the `tin-bai` and `ket-luan` templates print it", or
 /// with no template, "the document's layout prints it".
-pub fn who_prints<S: AsRef<str>>(templates: &[S]) -> String {
+pub(crate) fn who_prints<S: AsRef<str>>(templates: &[S]) -> String {
     match templates {
         [] => "the document's layout prints it".to_string(),
         [one] => format!("the `{}` template prints it", one.as_ref()),
@@ -327,7 +327,7 @@ fn diagnostic(file: &Path, source: &str, s: &Suspect, printers: &[&str]) -> Diag
 
 /// A warning when the body of an official document ends in `,` `;` `:` `-` `–`: no `./.`
 /// is written after such a mark (`assemble::finish_last`).
-pub fn body_end(loaded: &Loaded, i: usize, rendered: &Rendered) -> Option<Diagnostic> {
+pub(crate) fn body_end(loaded: &Loaded, i: usize, rendered: &Rendered) -> Option<Diagnostic> {
     if rendered.front.layout != Layout::Official {
         return None;
     }
@@ -380,7 +380,7 @@ pub fn body_end(loaded: &Loaded, i: usize, rendered: &Rendered) -> Option<Diagno
 
 /// Warnings about `Nơi nhận`: a State list ends with the `Lưu: VT, …` line (format-spec
 /// check 36), a Party list with `Lưu …` (check 37).
-pub fn recipients(loaded: &Loaded) -> Vec<Diagnostic> {
+pub(crate) fn recipients(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, entry) in loaded.record.documents.iter().enumerate() {
         let Some(items) = entry.recipients.as_deref() else {

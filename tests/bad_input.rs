@@ -385,7 +385,7 @@ fn issue5_a_file_over_the_cap_is_refused_before_parsing() {
 /// shape (so only the budget stops them).
 #[test]
 fn issue5_alias_bomb_and_deep_nesting_are_refused_fast() {
-    use vanthu::model::load::{load_bytes, yaml_options};
+    use vanthu::internals::{load_bytes, yaml_options};
 
     let bomb = {
         let mut s = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");

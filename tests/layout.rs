@@ -119,7 +119,7 @@ fn issue3_forty_directives_give_a_multi_page_notice_that_stays_correct() {
 
 #[test]
 fn issue3_dates_pad_days_and_only_months_one_and_two() {
-    use vanthu::calendar::Date;
+    use vanthu::Date;
     for (d, want) in [
         ("2023-01-05", "ngày 05 tháng 01 năm 2023"),
         ("2023-03-07", "ngày 07 tháng 3 năm 2023"),
@@ -230,7 +230,7 @@ fn issue9_multi_page_table_with_a_row_taller_than_a_page_matches_libreoffice() {
         docx_words.iter().flatten().any(|w| w == "499"),
         "the tall row"
     );
-    let setup = vanthu::doc::assemble::page_setup(vanthu::model::Format::Party.profile());
+    let setup = vanthu::internals::page_setup(vanthu::Format::Party.profile());
     let (pdf_words, pages) = words::pdf_words(&std::fs::read(&pdf).unwrap(), &setup).unwrap();
     // The header row, marked to repeat (item 11), is drawn again on each page.
     let xml = common::docx::part_of(&docx, "word/document.xml");

@@ -14,9 +14,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use common::words::{self, Seen};
-use vanthu::env::Env;
-use vanthu::pipeline::documents_for;
-use vanthu::render::{self, RenderContext};
+use vanthu::documents_for;
+use vanthu::Env;
+use vanthu::{renderers, RenderContext};
 
 const SYLLABLES: &[&str] = &[
     "Đảng", "ủy", "xã", "nhân", "dân", "huyện", "tỉnh", "công", "tác", "nhiệm", "vụ", "kinh", "tế",
@@ -251,7 +251,7 @@ fn check_record(env: &Env, dir: &Path, n: usize, yaml: &str, fields: &[String]) 
     let mut seen = Vec::new();
     let mut printed: Vec<String> = Vec::new();
     for doc in &docs {
-        let mut files = render::all()
+        let mut files = renderers()
             .iter()
             .map(|r| r.render(doc, &ctx).expect("renders"))
             .collect::<Vec<_>>();
@@ -355,7 +355,7 @@ fn issue9_blocks_taller_than_a_page_split_instead_of_losing_text() {
 /// drawn again at the top of each page the table continues on.
 #[test]
 fn issue9_table_rows_taller_than_a_page_continue_on_the_next_pages() {
-    use vanthu::doc::model::{Block, Paragraph, Table};
+    use vanthu::document::{Block, Paragraph, Table};
     let env = Env::new(None, None).expect("built-in templates and fonts");
     let (_, docs) = documents_for(&env, &common::reference_record()).expect("the reference");
     let mut doc = docs
@@ -366,7 +366,7 @@ fn issue9_table_rows_taller_than_a_page_continue_on_the_next_pages() {
         panic!("a paragraph to copy the style of");
     };
     let cell = |text: String| Paragraph {
-        runs: vec![vanthu::doc::model::Run::plain(text)],
+        runs: vec![vanthu::document::Run::plain(text)],
         first_indent: 0.0,
         left_indent: 0.0,
         keep_with_next: false,
@@ -395,7 +395,7 @@ fn issue9_table_rows_taller_than_a_page_continue_on_the_next_pages() {
         fonts: &env.fonts,
         epoch: 0,
     };
-    let mut files = render::all()
+    let mut files = renderers()
         .iter()
         .map(|r| r.render(&doc, &ctx).expect("renders"))
         .collect::<Vec<_>>();

@@ -80,7 +80,7 @@ fn issue2_notice_has_header_number_date_title_directives_signature_recipients() 
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
     let record = std::fs::read_to_string(reference_record()).unwrap();
-    let loaded = vanthu::model::load_str(Path::new("x.yaml"), &record).expect("loads");
+    let loaded = vanthu::load_str(Path::new("x.yaml"), &record).expect("loads");
     let directives = &loaded
         .record
         .session

@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 
 use common::pdf::{self, Page};
 use common::*;
-use vanthu::doc::model::{
+use vanthu::document::{
     Align, Block, Boxed, CellBlock, Columns, Document, Footer, PageNumberStyle, PageSetup,
     Paragraph, Run,
 };
-use vanthu::fonts::FontBook;
-use vanthu::render::docx::DocxRenderer;
-use vanthu::render::pdf::PdfRenderer;
-use vanthu::render::{RenderContext, Renderer};
+use vanthu::DocxRenderer;
+use vanthu::FontBook;
+use vanthu::PdfRenderer;
+use vanthu::{RenderContext, Renderer};
 
 const LEFT: f32 = 30.0;
 const TEXT_WIDTH: f32 = 165.0;
@@ -445,11 +445,11 @@ fn an_appendix_section_restarts_the_page_numbers_in_both_files() {
         ))));
     }
     let fonts = FontBook::builtin();
-    let profile = vanthu::model::Format::State.profile();
+    let profile = vanthu::Format::State.profile();
     let content: Vec<Block> = (0..40)
         .map(|i| Block::Para(body(&format!("Mục {i} của phụ lục: nội dung chi tiết kèm theo báo cáo, được trình bày thành nhiều dòng để phụ lục dài hơn một trang."))))
         .collect();
-    blocks.extend(vanthu::doc::appendix::appendix_blocks(
+    blocks.extend(vanthu::internals::appendix_blocks(
         Some("I"),
         "Danh mục các nhiệm vụ",
         "Kèm theo Báo cáo số 12/BC-UBND ngày 05 tháng 01 năm 2023",

@@ -6,9 +6,9 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use vanthu::env::Env;
-use vanthu::model::load_file;
-use vanthu::render::{self, RenderContext};
+use vanthu::load_file;
+use vanthu::Env;
+use vanthu::{renderers, RenderContext};
 
 #[test]
 fn issue4_monthly_report_has_a_session_table_and_each_sessions_conclusions() {
@@ -19,7 +19,7 @@ fn issue4_monthly_report_has_a_session_table_and_each_sessions_conclusions() {
         ("thuan-2022-11-10".to_string(), &a.record),
         ("long-40-directives".to_string(), &long.record),
     ];
-    let doc = vanthu::report::month_report(&env, 2022, 11, &records)
+    let doc = vanthu::month_report(&env, 2022, 11, &records)
         .unwrap()
         .expect("a report");
     let ctx = RenderContext {
@@ -29,7 +29,7 @@ fn issue4_monthly_report_has_a_session_table_and_each_sessions_conclusions() {
     let dir = tempfile::tempdir().unwrap();
     let dir_keep = std::env::var("VANTHU_KEEP").ok();
     let mut files = Vec::new();
-    for r in render::all() {
+    for r in renderers() {
         let bytes = r.render(&doc, &ctx).unwrap();
         let base = dir_keep.as_deref().map(Path::new).unwrap_or(dir.path());
         let path = base.join(format!("bao-cao-thang.{}", r.extension()));
@@ -111,7 +111,7 @@ fn issue4_monthly_report_has_a_session_table_and_each_sessions_conclusions() {
 }
 
 /// Copies records into a folder and describes them as the bundle's scan does.
-fn on_disk(dir: &Path, records: &[(&str, &Path)]) -> Vec<vanthu::report::SessionRef> {
+fn on_disk(dir: &Path, records: &[(&str, &Path)]) -> Vec<vanthu::internals::SessionRef> {
     use sha2::{Digest, Sha256};
     records
         .iter()
@@ -120,7 +120,7 @@ fn on_disk(dir: &Path, records: &[(&str, &Path)]) -> Vec<vanthu::report::Session
             std::fs::copy(src, &path).unwrap();
             let bytes = std::fs::read(&path).unwrap();
             let date = load_file(&path).unwrap().record.session_date().unwrap();
-            vanthu::report::SessionRef {
+            vanthu::internals::SessionRef {
                 path,
                 stem: stem.to_string(),
                 date,
@@ -143,7 +143,7 @@ fn state_record() -> std::path::PathBuf {
 
 #[test]
 fn issue4_report_streams_records_from_disk() {
-    use vanthu::report::{with_report_stream, MonthSessions};
+    use vanthu::internals::{with_report_stream, MonthSessions};
     let env = Env::new(None, None).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (reference, long) = (reference_record(), long_record());
@@ -163,7 +163,7 @@ fn issue4_report_streams_records_from_disk() {
     // The same document as from the records held in memory.
     let a = load_file(&reference).unwrap().record;
     let l = load_file(&long).unwrap().record;
-    let held = vanthu::report::month_report(
+    let held = vanthu::month_report(
         &env,
         2022,
         11,
@@ -188,7 +188,7 @@ fn issue4_report_streams_records_from_disk() {
         .blocks
         .iter()
         .find_map(|b| match b {
-            vanthu::doc::model::Block::Table(t) => Some(t),
+            vanthu::document::Block::Table(t) => Some(t),
             _ => None,
         })
         .expect("the session table");
@@ -220,7 +220,7 @@ fn issue4_report_streams_records_from_disk() {
         .iter()
         .rev()
         .find_map(|b| match b {
-            vanthu::doc::model::Block::Para(p) => Some(p),
+            vanthu::document::Block::Para(p) => Some(p),
             _ => None,
         })
         .unwrap();
@@ -229,7 +229,7 @@ fn issue4_report_streams_records_from_disk() {
 
 #[test]
 fn issue4_report_changed_file_is_an_error() {
-    use vanthu::report::{with_report_stream, MonthSessions};
+    use vanthu::internals::{with_report_stream, MonthSessions};
     let env = Env::new(None, None).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (reference, long) = (reference_record(), long_record());
@@ -263,10 +263,10 @@ fn issue4_report_changed_file_is_an_error() {
 fn issue4_report_markup_is_cut_only_where_the_parse_cannot_change() {
     use std::sync::atomic::AtomicUsize;
     use std::sync::Arc;
-    use vanthu::doc::chunk::Chunker;
-    use vanthu::doc::markup::parse;
-    use vanthu::report::bridge::MarkupSink;
-    use vanthu::report::{report_data, MonthSessions, TEMPLATE};
+    use vanthu::internals::parse_markup as parse;
+    use vanthu::internals::Chunker;
+    use vanthu::internals::MarkupSink;
+    use vanthu::internals::{report_data, MonthSessions, TEMPLATE};
     let env = Env::new(None, None).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (reference, long, state) = (reference_record(), long_record(), state_record());
@@ -320,7 +320,7 @@ fn issue4_report_markup_is_cut_only_where_the_parse_cannot_change() {
 
 #[test]
 fn issue4_a_failing_renderer_ends_the_report_producer() {
-    use vanthu::report::{with_report_stream, MonthSessions};
+    use vanthu::internals::{with_report_stream, MonthSessions};
     let env = Env::new(None, None).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let long = long_record();
@@ -334,7 +334,7 @@ fn issue4_a_failing_renderer_ends_the_report_producer() {
             for _ in 0..3 {
                 s.blocks.next().unwrap().unwrap();
             }
-            Err::<(), _>(vanthu::error::Error::Pdf("the renderer failed".into()))
+            Err::<(), _>(vanthu::Error::Pdf("the renderer failed".into()))
         });
         let _ = done_tx.send(r.err().map(|e| e.to_string()));
     });

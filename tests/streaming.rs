@@ -8,14 +8,14 @@ use std::io::{Seek, SeekFrom, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use vanthu::doc::model::{Align, Block, PageNumberStyle, PageSetup, Paragraph, Run, Table};
-use vanthu::doc::Document;
-use vanthu::doc::DocumentStream;
-use vanthu::error::Error;
-use vanthu::fonts::FontBook;
-use vanthu::render::docx::DocxRenderer;
-use vanthu::render::pdf::PdfRenderer;
-use vanthu::render::{RenderContext, Renderer};
+use vanthu::document::{Align, Block, PageNumberStyle, PageSetup, Paragraph, Run, Table};
+use vanthu::Document;
+use vanthu::DocumentStream;
+use vanthu::DocxRenderer;
+use vanthu::Error;
+use vanthu::FontBook;
+use vanthu::PdfRenderer;
+use vanthu::{RenderContext, Renderer};
 
 fn page() -> PageSetup {
     PageSetup {

@@ -15,10 +15,10 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use vanthu::env::Env;
-use vanthu::model::load::load_bytes;
-use vanthu::pipeline::documents_for;
-use vanthu::render::{self, RenderContext};
+use vanthu::Env;
+use vanthu::internals::load_bytes;
+use vanthu::documents_for;
+use vanthu::{renderers, RenderContext};
 
 #[allow(dead_code)]
 #[path = "../../tests/common/docx.rs"]
@@ -65,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
         epoch: 0,
     };
     for doc in &docs {
-        let mut files = render::all()
+        let mut files = renderers()
             .iter()
             .map(|r| {
                 r.render(doc, &ctx)

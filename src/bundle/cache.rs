@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 
 /// The hashes of everything besides the record that its output depends on.
 #[derive(Debug, Clone)]
-pub struct EnvHashes {
+pub(crate) struct EnvHashes {
     pub templates: Templates,
     pub fonts: String,
     pub tool: String,
@@ -28,7 +28,7 @@ pub struct EnvHashes {
 }
 
 impl EnvHashes {
-    pub fn of(env: &Env) -> Result<EnvHashes> {
+    pub(crate) fn of(env: &Env) -> Result<EnvHashes> {
         let mut each = Vec::new();
         let mut all = Sha256::new();
         for name in env.templates.available() {
@@ -71,12 +71,12 @@ impl EnvHashes {
         h
     }
 
-    pub fn record_key(&self, record_sha256: &str) -> String {
+    pub(crate) fn record_key(&self, record_sha256: &str) -> String {
         hex(&self.hasher("record").chain_update(record_sha256).finalize())
     }
 
     /// The report depends on the month and on exactly which records it summarises.
-    pub fn report_key(&self, month: Month, records: &[(&str, &str)]) -> String {
+    pub(crate) fn report_key(&self, month: Month, records: &[(&str, &str)]) -> String {
         let mut h = self.hasher("report");
         h.update(month.key());
         for (name, key) in records {
@@ -98,7 +98,7 @@ struct Candidate {
 
 /// What earlier runs wrote into a bundle folder.
 #[derive(Debug, Default)]
-pub struct Previous {
+pub(crate) struct Previous {
     records: HashMap<String, Vec<Candidate>>,
     report: Vec<Candidate>,
     /// Every output path an earlier manifest lists: the files this tool may remove.
@@ -112,7 +112,7 @@ pub struct Previous {
 
 impl Previous {
     /// Reads `manifest.json` and every shard part in `dir`; unreadable ones are skipped.
-    pub fn load(dir: &Path) -> Previous {
+    pub(crate) fn load(dir: &Path) -> Previous {
         let mut prev = Previous::default();
         let mut sources = vec![dir.join("manifest.json")];
         if let Ok(entries) = std::fs::read_dir(dir) {
@@ -175,11 +175,11 @@ impl Previous {
     }
 
     /// The files of record `name` rendered under `key`, if all are intact in `dir`.
-    pub fn reuse_record(&self, dir: &Path, name: &str, key: &str) -> Option<Vec<FileEntry>> {
+    pub(crate) fn reuse_record(&self, dir: &Path, name: &str, key: &str) -> Option<Vec<FileEntry>> {
         reuse(self.records.get(name)?, dir, key)
     }
 
-    pub fn reuse_report(&self, dir: &Path, key: &str) -> Option<Vec<FileEntry>> {
+    pub(crate) fn reuse_report(&self, dir: &Path, key: &str) -> Option<Vec<FileEntry>> {
         reuse(&self.report, dir, key)
     }
 }

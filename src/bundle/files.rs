@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-pub use crate::hashing::{hash_file, hex, sha256_hex};
+pub(crate) use crate::hashing::{hash_file, hex, sha256_hex};
 use crate::output::{TEMP_PREFIX, TEMP_SUFFIX};
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -22,7 +22,7 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 /// Flushes every file written under `dir` to disk: one `syncfs` on Linux.
-pub fn sync_dir(dir: &Path, written: &[PathBuf]) -> Result<()> {
+pub(crate) fn sync_dir(dir: &Path, written: &[PathBuf]) -> Result<()> {
     #[cfg(target_os = "linux")]
     {
         let _ = written;
@@ -46,7 +46,7 @@ pub fn sync_dir(dir: &Path, written: &[PathBuf]) -> Result<()> {
 
 /// Is `rel` a relative, `/`-separated path that stays inside the folder it is joined to:
 /// no empty, `.`, `..` or hidden component, no `\`, no root?
-pub fn safe_relative(rel: &str) -> bool {
+pub(crate) fn safe_relative(rel: &str) -> bool {
     !rel.is_empty()
         && rel
             .split('/')
@@ -55,7 +55,7 @@ pub fn safe_relative(rel: &str) -> bool {
 
 /// `root/rel` when `rel` is safe (see [`safe_relative`]) and no folder on the way is a
 /// symbolic link: the path cannot lead out of `root`.
-pub fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
+pub(crate) fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
     if !safe_relative(rel) {
         return None;
     }
@@ -72,7 +72,7 @@ pub fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
 
 /// Does `root/rel` hold exactly this content, in a regular file inside `root`? Checks the
 /// size first, then the hash.
-pub fn intact(root: &Path, rel: &str, sha256: &str, size: u64) -> bool {
+pub(crate) fn intact(root: &Path, rel: &str, sha256: &str, size: u64) -> bool {
     let Some(path) = inside(root, rel) else {
         return false;
     };
@@ -82,7 +82,7 @@ pub fn intact(root: &Path, rel: &str, sha256: &str, size: u64) -> bool {
 
 /// Removes `rel` (a file an earlier run wrote) under `root`, and its folder if that is left
 /// empty. Paths that could leave `root` are ignored.
-pub fn remove_stale(root: &Path, rel: &str) {
+pub(crate) fn remove_stale(root: &Path, rel: &str) {
     let Some(path) = inside(root, rel) else {
         return;
     };
@@ -95,7 +95,7 @@ pub fn remove_stale(root: &Path, rel: &str) {
 }
 
 /// Removes the temp files (`.vanthu-*.tmp`) an interrupted run left in `dir`.
-pub fn remove_leftover_temps(dir: &Path) {
+pub(crate) fn remove_leftover_temps(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -112,7 +112,7 @@ pub fn remove_leftover_temps(dir: &Path) {
 /// of its heaps, and a bundle's mix of large short-lived buffers (each document's bytes) and
 /// small long-lived ones (each file's hash) let the peak RSS of 10,000 records drift between
 /// 52 and 650 MB from run to run; trimming every 16 records keeps it at about 50 MB.
-pub fn release_free_memory() {
+pub(crate) fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim has no preconditions; it only returns free memory to the system.
     unsafe {

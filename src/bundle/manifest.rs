@@ -11,10 +11,10 @@ use crate::diag::Diagnostic;
 use crate::error::Result;
 
 /// Identifies the manifest format, for readers.
-pub const FORMAT: &str = "vanthu-bundle/1";
+pub(crate) const FORMAT: &str = "vanthu-bundle/1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     pub format: String,
     /// `vanthu 0.1.0`.
     pub tool: String,
@@ -40,13 +40,13 @@ pub struct Manifest {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShardInfo {
+pub(crate) struct ShardInfo {
     pub index: u32,
     pub count: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Templates {
+pub(crate) struct Templates {
     /// SHA-256 over every template's name and source, in name order.
     pub sha256: String,
     /// Each template's SHA-256, by name.
@@ -54,13 +54,13 @@ pub struct Templates {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NamedHash {
+pub(crate) struct NamedHash {
     pub name: String,
     pub sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecordEntry {
+pub(crate) struct RecordEntry {
     /// The record's file name, e.g. `thuan-2022-11-10.yaml`.
     pub file: String,
     /// SHA-256 of the record file's bytes.
@@ -75,7 +75,7 @@ pub struct RecordEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportEntry {
+pub(crate) struct ReportEntry {
     /// SHA-256 over the month, each included record's name and cache key, and the same
     /// environment as the records' keys.
     pub cache_key: String,
@@ -83,7 +83,7 @@ pub struct ReportEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FailedEntry {
+pub(crate) struct FailedEntry {
     pub file: String,
     /// SHA-256 of the file's bytes; absent when it could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,7 +92,7 @@ pub struct FailedEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorEntry {
+pub(crate) struct ErrorEntry {
     /// 1-based; 0 when the problem has no place in the file.
     pub line: usize,
     pub column: usize,
@@ -104,7 +104,7 @@ pub struct ErrorEntry {
 }
 
 impl ErrorEntry {
-    pub fn from_diagnostic(d: &Diagnostic) -> ErrorEntry {
+    pub(crate) fn from_diagnostic(d: &Diagnostic) -> ErrorEntry {
         ErrorEntry {
             line: d.line,
             column: d.column,
@@ -116,7 +116,7 @@ impl ErrorEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct FileEntry {
+pub(crate) struct FileEntry {
     /// Relative to the bundle folder, `/`-separated.
     pub path: String,
     pub sha256: String,
@@ -124,7 +124,7 @@ pub struct FileEntry {
 }
 
 impl Manifest {
-    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+    pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
         let mut bytes = serde_json::to_vec_pretty(self)?;
         bytes.push(b'\n');
         Ok(bytes)
@@ -132,7 +132,7 @@ impl Manifest {
 
     /// Reads a manifest written by an earlier run; `None` if it is missing, unreadable or
     /// not a regular file (an unreadable manifest only means nothing can be reused).
-    pub fn read(path: &Path) -> Option<Manifest> {
+    pub(crate) fn read(path: &Path) -> Option<Manifest> {
         let bytes = crate::output::read_regular(path).ok()?;
         serde_json::from_slice::<Manifest>(&bytes)
             .ok()

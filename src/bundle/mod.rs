@@ -10,13 +10,13 @@
 //! `manifest.json` and `YYYY-MM.zip`; a shard run writes `manifest.part-K-of-N.json` instead
 //! of the last three, and the unsharded run over the same inputs combines the parts.
 
-pub mod cache;
-pub mod files;
-pub mod manifest;
-pub mod plan;
-pub mod report;
+pub(crate) mod cache;
+pub(crate) mod files;
+pub(crate) mod manifest;
+pub(crate) mod plan;
+pub(crate) mod report;
 pub mod run;
-pub mod zip;
+pub(crate) mod zip;
 
 pub use plan::{Month, Shard};
 pub use run::{run, Options, Summary};

@@ -57,7 +57,7 @@ impl fmt::Display for Shard {
 }
 
 /// The 1-based shard of `count` that the record with file stem `stem` belongs to.
-pub fn shard_of(stem: &str, count: u32) -> u32 {
+pub(crate) fn shard_of(stem: &str, count: u32) -> u32 {
     let digest = Sha256::digest(stem.as_bytes());
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);
@@ -66,7 +66,7 @@ pub fn shard_of(stem: &str, count: u32) -> u32 {
 
 /// One input file and the name of its output folder.
 #[derive(Debug, Clone)]
-pub struct Input {
+pub(crate) struct Input {
     pub path: PathBuf,
     /// File name (`thuan-2022-11-10.yaml`): how the manifest names the record, whatever
     /// path it was given by.
@@ -78,7 +78,7 @@ pub struct Input {
 /// The record files of this run, in command-line order (folders sorted), restricted to the
 /// shard. Two records with the same stem, or a stem that is not a plain folder name or is
 /// one of the bundle's own file names, are a usage error: their outputs would collide.
-pub fn inputs(files: &[PathBuf], month: Month, shard: Option<Shard>) -> Result<Vec<Input>> {
+pub(crate) fn inputs(files: &[PathBuf], month: Month, shard: Option<Shard>) -> Result<Vec<Input>> {
     crate::env::check_distinct_stems(files)?;
     let mut out = Vec::new();
     for path in files {
@@ -104,7 +104,7 @@ pub fn inputs(files: &[PathBuf], month: Month, shard: Option<Shard>) -> Result<V
 
 /// The names the bundle gives its own files at the top of `YYYY-MM/`: a record folder of
 /// one of these names would collide with them.
-pub fn own_file_names(month: Month) -> Vec<String> {
+pub(crate) fn own_file_names(month: Month) -> Vec<String> {
     let mut names: Vec<String> = crate::render::all()
         .iter()
         .map(|r| format!("{REPORT}.{}", r.extension()))

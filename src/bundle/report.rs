@@ -22,13 +22,13 @@ use crate::report::{with_report_stream, MonthSessions, SessionRef, TEMPLATE as R
 
 /// A record of the month as the report needs it: its input, its cache key and where to find
 /// it again.
-pub struct Candidate<'a> {
+pub(crate) struct Candidate<'a> {
     pub input: &'a Input,
     pub key: &'a str,
     pub session: SessionRef,
 }
 
-pub struct ReportOutcome {
+pub(crate) struct ReportOutcome {
     pub key: String,
     pub outputs: Vec<FileEntry>,
     /// The rendered files, in temp files next to their final place, when rendered now (not
@@ -37,12 +37,12 @@ pub struct ReportOutcome {
 }
 
 impl ReportOutcome {
-    pub fn rendered_now(&self) -> bool {
+    pub(crate) fn rendered_now(&self) -> bool {
         self.temps.is_some()
     }
 
     /// Renames the temp files into place (no `fsync`: the run syncs the folder once).
-    pub fn write(self, dir: &Path) -> Result<()> {
+    pub(crate) fn write(self, dir: &Path) -> Result<()> {
         for (f, tmp) in self.outputs.iter().zip(self.temps.into_iter().flatten()) {
             let path = dir.join(&f.path);
             tmp.persist(&path).map_err(|e| Error::Io {
@@ -56,7 +56,7 @@ impl ReportOutcome {
 
 /// The monthly report over `candidates` (index, candidate) but those in `exclude` (a shard
 /// writes none).
-pub fn report(
+pub(crate) fn report(
     env: &Env,
     hashes: &EnvHashes,
     prev: &Previous,

@@ -36,10 +36,10 @@ use crate::output::{
 
 /// The Deflate level of every entry (6: zlib's default; PDFs and DOCX are compressed
 /// inside already, so higher levels buy almost nothing).
-pub const LEVEL: i64 = 6;
+pub(crate) const LEVEL: i64 = 6;
 
 /// A DOS date-time for `epoch` seconds since 1970 (UTC), clamped to what ZIP can store.
-pub fn dos_time(epoch: i64) -> DateTime {
+pub(crate) fn dos_time(epoch: i64) -> DateTime {
     let min = 315_532_800; // 1980-01-01T00:00:00Z
     let max = 4_354_819_198; // 2107-12-31T23:59:58Z
     let t = crate::calendar::Utc::from_epoch(epoch.clamp(min, max));
@@ -60,7 +60,7 @@ pub fn dos_time(epoch: i64) -> DateTime {
 const BATCH: usize = 32;
 
 /// Files larger than this are streamed from disk into the archive on the writing thread.
-pub const STREAM_ABOVE: u64 = 4 * 1024 * 1024;
+pub(crate) const STREAM_ABOVE: u64 = 4 * 1024 * 1024;
 
 fn options(epoch: i64) -> SimpleFileOptions {
     SimpleFileOptions::default()
@@ -150,7 +150,7 @@ enum Source<'a> {
 
 /// Writes `zip_path` holding `manifest` (as `<prefix>/manifest.json`) and every file of
 /// `files`, read from `dir`. Returns whether the file on disk changed.
-pub fn write_bundle_zip(
+pub(crate) fn write_bundle_zip(
     zip_path: &Path,
     dir: &Path,
     prefix: &str,
@@ -255,7 +255,7 @@ fn publish(tmp: tempfile::NamedTempFile, zip_path: &Path) -> Result<bool> {
 }
 
 /// `YYYY-MM.zip.sha256`.
-pub fn sidecar(zip_path: &Path) -> PathBuf {
+pub(crate) fn sidecar(zip_path: &Path) -> PathBuf {
     let mut name = zip_path.file_name().unwrap_or_default().to_os_string();
     name.push(".sha256");
     zip_path.with_file_name(name)
@@ -267,7 +267,7 @@ fn checksum_line(zip_path: &Path, sha256: &str) -> String {
 }
 
 /// Does the zip on disk still have the hash its checksum file records?
-pub fn intact(zip_path: &Path) -> bool {
+pub(crate) fn intact(zip_path: &Path) -> bool {
     let Ok(line) = read_regular(&sidecar(zip_path)) else {
         return false;
     };
@@ -278,7 +278,7 @@ pub fn intact(zip_path: &Path) -> bool {
 /// Is the zip on disk the bundle of `manifest`: intact (see [`intact`]) and holding exactly
 /// these bytes as `<prefix>/manifest.json`? A zip left by a run interrupted after writing a
 /// new manifest, or an old zip with its old checksum, holds another manifest.
-pub fn matches(zip_path: &Path, prefix: &str, manifest: &[u8]) -> bool {
+pub(crate) fn matches(zip_path: &Path, prefix: &str, manifest: &[u8]) -> bool {
     intact(zip_path) && manifest_inside(zip_path, prefix).is_some_and(|m| m == manifest)
 }
 

@@ -1,6 +1,6 @@
 //! `vanthu bundle PATH… --month YYYY-MM [--out DIR] [--shard K/N]`: every record of a month
 //! rendered into `DIR/YYYY-MM/`, with the monthly report, `manifest.json` and `YYYY-MM.zip`.
-//! See [`crate::bundle`].
+//! See `bundle/` (the bundle layer).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ use crate::env::Env;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Args)]
-pub struct BundleArgs {
+pub(super) struct BundleArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// The month to bundle: records whose `session.date` falls in it.
@@ -34,7 +34,7 @@ pub struct BundleArgs {
     pub timings: bool,
 }
 
-pub fn execute(args: &BundleArgs) -> Result<i32> {
+pub(super) fn execute(args: &BundleArgs) -> Result<i32> {
     let month = Month::parse(&args.month)
         .map_err(|why| Error::Usage(format!("--month `{}`: {why}", args.month)))?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
@@ -71,7 +71,7 @@ pub fn execute(args: &BundleArgs) -> Result<i32> {
 }
 
 /// More workers than this many per core only add threads that wait (and memory).
-pub const JOBS_PER_CORE: usize = 4;
+pub(super) const JOBS_PER_CORE: usize = 4;
 
 /// `--jobs N`, capped at [`JOBS_PER_CORE`] times the cores (with a note on stderr).
 fn jobs(n: usize) -> Result<usize> {
@@ -90,7 +90,7 @@ fn jobs(n: usize) -> Result<usize> {
 }
 
 /// `vanthu: bundle 2022-11: 200 record(s): 198 rendered, 0 reused, 2 failed; …`
-pub fn summary_line(s: &Summary) -> String {
+pub(super) fn summary_line(s: &Summary) -> String {
     let secs = s.elapsed.as_secs_f64();
     let what = match s.shard {
         Some(k) => format!("bundle {} shard {k}", s.month),

@@ -9,12 +9,12 @@ use crate::error::Result;
 use crate::pipeline::documents_for;
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(super) struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
 }
 
-pub fn execute(args: &CheckArgs) -> Result<i32> {
+pub(super) fn execute(args: &CheckArgs) -> Result<i32> {
     let env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
     let files = args.input.record_files()?;
     let (mut ok, mut failed, mut warnings) = (0usize, 0usize, 0usize);

@@ -3,14 +3,14 @@
 //! 3 the run could not finish (a full disk, an output folder that cannot be written or is
 //! locked by another run).
 
-pub mod bundle;
-pub mod check;
-pub mod render;
-pub mod schema;
+mod bundle;
+mod check;
+mod render;
+mod schema;
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, Parser, Subcommand};
 
 use crate::diag::Diagnostic;
 
@@ -71,6 +71,62 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         eprint!("{d}");
         eprintln!();
+    }
+}
+
+#[derive(Parser)]
+#[command(
+    name = "vanthu",
+    version,
+    about = "Official-format PDF and DOCX from working-session records",
+    after_help = "Exit codes: 0 done; 1 some record failed (the others were written); \
+                  2 usage error; 3 the run could not finish (disk full, output not writable, \
+                  output folder locked by another run)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render every document of every record to PDF and DOCX.
+    Render(render::RenderArgs),
+    /// Validate records without writing anything.
+    Check(check::CheckArgs),
+    /// Bundle one month: every record's documents, the monthly report, a manifest and a zip.
+    Bundle(bundle::BundleArgs),
+    /// Print the JSON Schema of a record (for editors: `# yaml-language-server: $schema=…`).
+    Schema(schema::SchemaArgs),
+}
+
+/// Runs the command line: parses the arguments, dispatches to a subcommand and returns the
+/// process exit code ([`exit`]).
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match &cli.command {
+        Command::Render(a) => render::execute(a),
+        Command::Check(a) => check::execute(a),
+        Command::Bundle(a) => bundle::execute(a),
+        Command::Schema(a) => schema::execute(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("vanthu: error: {e}");
+            exit::for_error(&e)
+        }
     }
 }
 

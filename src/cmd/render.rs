@@ -13,7 +13,7 @@ use crate::output::{lock_folder, output_path, real_dir, write_together, FolderLo
 use crate::pipeline::{render_record, RenderedFile};
 
 #[derive(Debug, Args)]
-pub struct RenderArgs {
+pub(super) struct RenderArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output folder.
@@ -21,7 +21,7 @@ pub struct RenderArgs {
     pub out: PathBuf,
 }
 
-pub fn execute(args: &RenderArgs) -> Result<i32> {
+pub(super) fn execute(args: &RenderArgs) -> Result<i32> {
     let env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
     let files = args.input.record_files()?;
     let (mut ok, mut failed, mut written) = (0usize, 0usize, 0usize);

@@ -17,15 +17,15 @@ use crate::cmd::exit;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Args)]
-pub struct SchemaArgs {}
+pub(super) struct SchemaArgs {}
 
 /// The JSON Schema of a record, as printed by `vanthu schema`: the model's schema, its
 /// `text:` described with the built-in templates' sentences.
-pub fn record_schema() -> Value {
+pub(super) fn record_schema() -> Value {
     crate::model::Record::schema(&crate::template::builtin_slots())
 }
 
-pub fn execute(_: &SchemaArgs) -> Result<i32> {
+pub(super) fn execute(_: &SchemaArgs) -> Result<i32> {
     use std::io::Write;
     let text = serde_json::to_string_pretty(&record_schema()).unwrap_or_default();
     match writeln!(std::io::stdout().lock(), "{text}") {

@@ -9,7 +9,7 @@ use crate::doc::model::{Block, Mm};
 use crate::template::structured::escape_markup;
 
 /// `1` → `I`, `4` → `IV`, …
-pub fn roman(mut n: usize) -> String {
+pub(crate) fn roman(mut n: usize) -> String {
     const TABLE: &[(usize, &str)] = &[
         (1000, "M"),
         (900, "CM"),
@@ -36,7 +36,7 @@ pub fn roman(mut n: usize) -> String {
 }
 
 /// `(Kèm theo Báo cáo số 05/BC-UBND ngày 20 tháng 5 năm 2024 của Ủy ban nhân dân huyện …)`.
-pub fn attached_line(input: &AssemblyInput) -> String {
+pub(crate) fn attached_line(input: &AssemblyInput) -> String {
     let p = input.format.profile();
     let front = &input.rendered.front;
     let kind = front.type_name.as_deref().unwrap_or("Văn bản");
@@ -68,7 +68,7 @@ pub fn attached_line(input: &AssemblyInput) -> String {
 }
 
 /// Every appendix of the entry, as blocks to follow the closing block.
-pub fn appendices(input: &AssemblyInput, text_width: Mm) -> Vec<Block> {
+pub(crate) fn appendices(input: &AssemblyInput, text_width: Mm) -> Vec<Block> {
     let Some(entry) = input.entry else {
         return Vec::new();
     };

@@ -11,7 +11,7 @@ use crate::template::{Layout, Rendered};
 
 /// Everything assembly needs besides the rendered template: who issues the document, its
 /// number, date, signer and recipients.
-pub struct AssemblyInput<'a> {
+pub(crate) struct AssemblyInput<'a> {
     /// Template name.
     pub kind: &'a str,
     pub format: Format,
@@ -31,7 +31,7 @@ pub struct AssemblyInput<'a> {
 
 impl<'a> AssemblyInput<'a> {
     /// The input for one document entry of a session record.
-    pub fn for_entry(
+    pub(crate) fn for_entry(
         record: &'a Record,
         entry: &'a DocumentEntry,
         rendered: &'a Rendered,
@@ -54,13 +54,13 @@ impl<'a> AssemblyInput<'a> {
 
 /// What comes before the body: the page setup, the metadata title, and the header and title
 /// blocks (official) or the headline (news). The body of `input.rendered` is not read.
-pub struct Head {
+pub(crate) struct Head {
     pub page: PageSetup,
     pub meta_title: String,
     pub blocks: Vec<Block>,
 }
 
-pub fn head(input: &AssemblyInput) -> Head {
+pub(crate) fn head(input: &AssemblyInput) -> Head {
     let profile = input.format.profile();
     let mut page = page_setup(profile);
     page.first_page_footer = address_footer(input, profile);
@@ -101,7 +101,7 @@ pub fn head(input: &AssemblyInput) -> Head {
 }
 
 /// What comes after the body: the closing block (official) or the byline (news).
-pub fn tail(input: &AssemblyInput) -> Vec<Block> {
+pub(crate) fn tail(input: &AssemblyInput) -> Vec<Block> {
     let profile = input.format.profile();
     let r = input.rendered;
     let mut blocks = Vec::new();
@@ -124,7 +124,12 @@ pub fn tail(input: &AssemblyInput) -> Vec<Block> {
 /// One piece of body markup as blocks. Pieces cut where a cut cannot change the parse
 /// (`doc::chunk`) give, one after the other, the blocks of the whole body; the last body
 /// paragraph is finished by [`LastBodyBlock`].
-pub fn body_blocks(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Block> {
+pub(crate) fn body_blocks(
+    markup_text: &str,
+    p: &Profile,
+    fonts: &FontBook,
+    width: Mm,
+) -> Vec<Block> {
     body(markup_text, p, fonts, width)
 }
 
@@ -132,7 +137,7 @@ pub fn body_blocks(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) 
 /// finished when the body ends: in an official document the last body paragraph is kept with
 /// the closing block and, when the profile has one, gets the end mark (`./.`). Errors pass
 /// through unchanged.
-pub struct LastBodyBlock<I> {
+pub(crate) struct LastBodyBlock<I> {
     inner: I,
     held: Option<Block>,
     official: bool,
@@ -140,7 +145,7 @@ pub struct LastBodyBlock<I> {
 }
 
 impl<I> LastBodyBlock<I> {
-    pub fn new(inner: I, layout: Layout, p: &Profile) -> LastBodyBlock<I> {
+    pub(crate) fn new(inner: I, layout: Layout, p: &Profile) -> LastBodyBlock<I> {
         LastBodyBlock {
             inner,
             held: None,

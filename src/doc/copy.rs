@@ -13,7 +13,7 @@ use crate::profile::{single_pitch, Profile};
 
 /// The copy of `original` (for `TRÍCH SAO`, a document already assembled from the excerpt).
 /// `input` is the original's assembly input: the copy's closing reuses its layout.
-pub fn copy_document(original: &Document, copy: &Copy, input: &AssemblyInput) -> Document {
+pub(crate) fn copy_document(original: &Document, copy: &Copy, input: &AssemblyInput) -> Document {
     let p = input.format.profile();
     let (form, abbr, suffix) = copy.known_form().copied().unwrap_or(COPY_FORMS[0]);
     let abbr = match input.format {

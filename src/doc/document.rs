@@ -8,7 +8,7 @@ use crate::doc::model::Document;
 /// The whole document at once: [`head`], the body parsed in one piece and passed through
 /// [`LastBodyBlock`], then [`tail`] and the appendices. The monthly report produces the same
 /// three parts as a stream instead (`report.rs`).
-pub fn assemble(input: &AssemblyInput) -> Document {
+pub(crate) fn assemble(input: &AssemblyInput) -> Document {
     let head = head(input);
     let profile = input.format.profile();
     let layout = input.rendered.front.layout;

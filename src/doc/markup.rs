@@ -12,7 +12,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use crate::doc::model::Run;
 
 /// One table cell's runs.
-pub type Cell = Vec<Run>;
+pub(crate) type Cell = Vec<Run>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum MarkupBlock {
@@ -261,7 +261,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// Inline markup (a front matter value) to plain text.
-pub fn inline_text(markup: &str) -> String {
+pub(crate) fn inline_text(markup: &str) -> String {
     parse(markup)
         .into_iter()
         .map(|b| match b {

@@ -1,15 +1,15 @@
 //! The document side: the format-neutral model, the markup parser and assembly.
 
-pub mod appendices;
-pub mod appendix;
-pub mod assemble;
-pub mod chunk;
-pub mod copy;
-pub mod document;
-pub mod markup;
-pub mod model;
-pub mod names;
-pub mod stream;
+pub(crate) mod appendices;
+pub(crate) mod appendix;
+pub(crate) mod assemble;
+pub(crate) mod chunk;
+pub(crate) mod copy;
+pub(crate) mod document;
+pub(crate) mod markup;
+pub(crate) mod model;
+pub(crate) mod names;
+pub(crate) mod stream;
 
 pub use model::Document;
 pub use stream::DocumentStream;

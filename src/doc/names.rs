@@ -118,7 +118,7 @@ const FIT_SLACK: Mm = 1.0;
 
 /// `text` with line breaks (`\n`) put in where it must wrap to fit `width`, measured by
 /// `measure`. Unchanged when it fits or already holds a typed line break.
-pub fn balance(text: &str, width: Mm, measure: impl Fn(&str) -> Mm) -> String {
+pub(crate) fn balance(text: &str, width: Mm, measure: impl Fn(&str) -> Mm) -> String {
     if text.contains('\n') || measure(text) <= width {
         return text.to_string();
     }
@@ -161,7 +161,7 @@ fn join_at(words: &[&str], breaks: &[usize]) -> String {
 }
 
 /// The widest line of a text holding line breaks.
-pub fn widest(text: &str, measure: impl Fn(&str) -> Mm) -> Mm {
+pub(crate) fn widest(text: &str, measure: impl Fn(&str) -> Mm) -> Mm {
     text.split('\n').map(measure).fold(0.0, f32::max)
 }
 

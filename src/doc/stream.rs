@@ -8,7 +8,7 @@ use crate::doc::model::{Block, Document, PageSetup};
 use crate::error::Result;
 
 /// The blocks of a document, in order; an `Err` stops the renderer with that error.
-pub type Blocks<'a> = Box<dyn Iterator<Item = Result<Cow<'a, Block>>> + Send + 'a>;
+pub(crate) type Blocks<'a> = Box<dyn Iterator<Item = Result<Cow<'a, Block>>> + Send + 'a>;
 
 /// A document whose page setup and metadata are known up front and whose blocks arrive one at
 /// a time.

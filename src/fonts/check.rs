@@ -9,7 +9,7 @@ use skrifa::raw::{FileRef, FontRef, TableProvider};
 use skrifa::MetadataProvider;
 
 /// A table of the font file reaching past its end: a truncated copy.
-pub fn check_tables(data: &[u8]) -> Result<(), String> {
+pub(super) fn check_tables(data: &[u8]) -> Result<(), String> {
     let file = FileRef::new(data).map_err(|e| format!("not a usable TrueType font ({e})"))?;
     let font = match file {
         FileRef::Font(f) => f,
@@ -33,7 +33,7 @@ pub fn check_tables(data: &[u8]) -> Result<(), String> {
 
 /// A table the layout or the PDF needs is missing, or a printable ASCII character has no
 /// glyph with a width and an outline.
-pub fn check_glyphs(font: &FontRef<'_>) -> Result<(), String> {
+pub(super) fn check_glyphs(font: &FontRef<'_>) -> Result<(), String> {
     let outlines = font.glyf().is_ok() || font.cff().is_ok();
     for (table, present) in [
         ("cmap", font.cmap().is_ok()),

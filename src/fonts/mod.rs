@@ -16,7 +16,7 @@ mod face;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use face::{Descriptor, FontFace, Pen};
+pub(crate) use face::{FontFace, Pen};
 
 use crate::error::Error;
 
@@ -57,7 +57,7 @@ const BUILTIN: [&[u8]; 4] = [
     include_bytes!("../../fonts/LiberationSerif-BoldItalic.ttf"),
 ];
 
-pub const MM_PER_PT: f32 = 25.4 / 72.0;
+pub(crate) const MM_PER_PT: f32 = 25.4 / 72.0;
 
 /// The four faces of the document family.
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use serde_saphyr::granit_parser::{Event, Parser};
 use crate::diag::Diagnostic;
 
 /// The first value tagged `!!binary` (or `!binary`, or the full tag) in `source`.
-pub fn check(file: &Path, source: &str) -> Option<Diagnostic> {
+pub(crate) fn check(file: &Path, source: &str) -> Option<Diagnostic> {
     if !source.contains("binary") {
         return None;
     }

@@ -14,7 +14,7 @@ use crate::model::record::Record;
 use crate::model::validate;
 
 /// Records larger than this are refused before parsing.
-pub const MAX_RECORD_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_RECORD_BYTES: usize = 1024 * 1024;
 
 /// A record that loaded, with its NFC source (for diagnostics) and any warnings.
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ pub struct Loaded {
 
 /// What the `*_checked` loaders return: the record with the errors of the rules it breaks
 /// (warnings are in [`Loaded::warnings`]); `Err` only when there is no record at all.
-pub type Checked = Result<(Loaded, Vec<Diagnostic>), Vec<Diagnostic>>;
+pub(crate) type Checked = Result<(Loaded, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Loads and validates a record; any error refuses it.
 pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
@@ -37,7 +37,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 /// Like [`load_file`], but a record that parses is returned even when rules fail, with the
 /// rule errors beside it, so a caller can go on checking (fonts, templates) and report
 /// every problem of the file at once.
-pub fn load_file_checked(path: &Path) -> Checked {
+pub(crate) fn load_file_checked(path: &Path) -> Checked {
     let meta = std::fs::metadata(path).map_err(|e| {
         vec![Diagnostic::error(
             path,
@@ -80,7 +80,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> 
 }
 
 /// [`load_bytes`] that keeps a record breaking rules: see [`load_file_checked`].
-pub fn load_bytes_checked(path: &Path, bytes: &[u8]) -> Checked {
+pub(crate) fn load_bytes_checked(path: &Path, bytes: &[u8]) -> Checked {
     if bytes.len() > MAX_RECORD_BYTES {
         return Err(vec![too_large(path, bytes.len() as u64)]);
     }
@@ -116,7 +116,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 }
 
 /// [`load_str`] that keeps a record breaking rules: see [`load_file_checked`].
-pub fn load_str_checked(path: &Path, text: &str) -> Checked {
+pub(crate) fn load_str_checked(path: &Path, text: &str) -> Checked {
     let source: String = text.trim_start_matches('\u{feff}').nfc().collect();
     if let Some(d) = lone_carriage_return(path, &source) {
         return Err(vec![d]);
@@ -224,10 +224,10 @@ fn parse(path: &Path, source: &str) -> Result<Record, Box<Diagnostic>> {
 /// The parser's limits. A record is a few dozen nodes, at most four levels deep, and has
 /// no use for anchors: these limits are far above any real record and far below what
 /// would cost time or memory (see `tests/bad_input.rs` for the measured cases).
-pub const MAX_DEPTH: usize = 16;
-pub const MAX_NODES: usize = 20_000;
-pub const MAX_ALIASES: usize = 100;
-pub const MAX_REPLAYED_EVENTS: usize = 10_000;
+pub(crate) const MAX_DEPTH: usize = 16;
+pub(crate) const MAX_NODES: usize = 20_000;
+pub(crate) const MAX_ALIASES: usize = 100;
+pub(crate) const MAX_REPLAYED_EVENTS: usize = 10_000;
 
 /// The YAML options every record is parsed with: budgets (depth, nodes, aliases, one
 /// document) and duplicate keys refused. Public so tests can show the limits hold for any

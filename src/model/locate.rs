@@ -4,7 +4,7 @@
 /// Returns the 1-based (line, column) of the value at `path`, or the closest parent found.
 /// The column is that of the value when it is written on the key's line (`date: 2022-…`
 /// points at `2022`), else that of the key.
-pub fn locate(source: &str, path: &str) -> (usize, usize) {
+pub(crate) fn locate(source: &str, path: &str) -> (usize, usize) {
     let (line, column, _, on_key) = locate_block(source, path);
     let Some(text) = source.lines().nth(line.saturating_sub(1)) else {
         return (line, column);
@@ -18,7 +18,7 @@ pub fn locate(source: &str, path: &str) -> (usize, usize) {
 /// Where the character `c` of the value at `path` is: the value may span several lines
 /// (`>-` blocks, list items), so the lines of its block are searched, from the key's line
 /// on. Falls back to [`locate`] when the character is not found as written (e.g. escaped).
-pub fn locate_char(source: &str, path: &str, c: char) -> (usize, usize) {
+pub(crate) fn locate_char(source: &str, path: &str, c: char) -> (usize, usize) {
     let (line, column, end, _) = locate_block(source, path);
     let lines: Vec<&str> = source.lines().collect();
     let first = line.saturating_sub(1);

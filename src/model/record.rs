@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::calendar::Date;
-pub use crate::model::values::{Content, Recipient, Text, Time};
+pub(crate) use crate::calendar::Date;
+pub(crate) use crate::model::values::{Content, Recipient, Text, Time};
 use crate::profile::{Profile, PARTY, STATE};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -255,7 +255,7 @@ pub struct Copy {
 
 /// The three forms of a copy: the name, the number abbreviation (State; a Party copy is
 /// numbered `BS`) and the file name suffix.
-pub const COPY_FORMS: &[(&str, &str, &str)] = &[
+pub(crate) const COPY_FORMS: &[(&str, &str, &str)] = &[
     ("SAO Y", "SY", "sao-y"),
     ("SAO LỤC", "SL", "sao-luc"),
     ("TRÍCH SAO", "TrS", "trich-sao"),
@@ -294,7 +294,7 @@ impl DocumentEntry {
 impl Record {
     /// The JSON Schema (draft-07) of a record, a document's `text:` described with `slots`
     /// (for each built-in template, the sentences a record may replace): see
-    /// [`crate::model::schema`].
+    /// `model/schema.rs`.
     pub fn schema(slots: &[(String, Vec<String>)]) -> serde_json::Value {
         let root = schemars::generate::SchemaSettings::draft07()
             .into_generator()

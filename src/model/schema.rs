@@ -22,7 +22,7 @@ const TEXT_POINTER: &str = "/definitions/DocumentEntry/properties/text";
 /// The record's generated schema `root` with its title and description, and a document's
 /// `text:` described with `slots`: for each built-in template in order, the sentences (slots)
 /// a record may replace.
-pub fn finish(root: Schema, slots: &[(String, Vec<String>)]) -> Value {
+pub(crate) fn finish(root: Schema, slots: &[(String, Vec<String>)]) -> Value {
     let mut v = root.to_value();
     if let Value::Object(m) = &mut v {
         m.insert("title".into(), "vanthu working-session record".into());
@@ -41,7 +41,7 @@ pub fn finish(root: Schema, slots: &[(String, Vec<String>)]) -> Value {
 }
 
 /// The schema of `format`.
-pub fn format_schema(_: &mut SchemaGenerator) -> Schema {
+pub(crate) fn format_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": "string",
         "enum": ["party", "state"],
@@ -51,7 +51,7 @@ pub fn format_schema(_: &mut SchemaGenerator) -> Schema {
 
 /// The schema of a document's `template`: a plain name (the templates themselves can be
 /// added with `--templates`, so they are not listed as an enum).
-pub fn template_schema(_: &mut SchemaGenerator) -> Schema {
+pub(crate) fn template_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": "string",
         "pattern": "^[a-z0-9_][a-z0-9_-]{0,63}$",
@@ -63,7 +63,7 @@ pub fn template_schema(_: &mut SchemaGenerator) -> Schema {
 /// The schema of a document's `text`: the sentences a record may replace, by slot name, each
 /// a [`Content`]; [`finish`] lists the built-in templates' slots in it (a template from
 /// `--templates` has its own, which `vanthu check` knows).
-pub fn text_schema(generator: &mut SchemaGenerator) -> Schema {
+pub(crate) fn text_schema(generator: &mut SchemaGenerator) -> Schema {
     let content = generator.subschema_for::<Content>();
     json_schema!({
         "type": "object",

@@ -9,13 +9,13 @@ use crate::model::record::Format;
 use crate::model::record::{Date, Record};
 
 /// The date Hướng dẫn 36-HD/VPTW took effect.
-pub const HD36_FROM: Date = Date {
+pub(crate) const HD36_FROM: Date = Date {
     year: 2018,
     month: 4,
     day: 3,
 };
 
-pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
+pub(crate) fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
     let rules = Rules {
         file,
         source,
@@ -301,7 +301,11 @@ fn check_authority_line(
 
 /// Every string of the record with its field path (`session.attendees[1]`). A structured
 /// value is given without its marker, at the path of its `structured` key.
-pub fn collect_strings(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
+pub(crate) fn collect_strings(
+    v: &serde_json::Value,
+    path: String,
+    out: &mut Vec<(String, String)>,
+) {
     use serde_json::Value;
     match v {
         Value::String(s) => match s.strip_prefix(crate::model::values::STRUCTURED_MARK) {
@@ -328,7 +332,7 @@ pub fn collect_strings(v: &serde_json::Value, path: String, out: &mut Vec<(Strin
 }
 
 /// Template names are plain identifiers: never paths.
-pub fn is_template_name(name: &str) -> bool {
+pub(crate) fn is_template_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
         && name

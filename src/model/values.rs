@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize, Serializer};
 /// The private-use character that starts a structured value in the template data. A record
 /// can never contain it (`check_glyphs` refuses private-use characters), so the escape
 /// function can tell a structured value from a plain one.
-pub const STRUCTURED_MARK: char = '\u{E000}';
+pub(crate) const STRUCTURED_MARK: char = '\u{E000}';
 
 /// A scalar from YAML as the clerk typed it.
 fn scalar_text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<String, A::Error> {

@@ -8,8 +8,8 @@
 mod party;
 mod state;
 
-pub use party::PARTY;
-pub use state::STATE;
+pub(crate) use party::PARTY;
+pub(crate) use state::STATE;
 
 /// Millimetres: every length in the profiles and in the document model.
 pub type Mm = f32;
@@ -266,6 +266,6 @@ fn fill(form: &str, values: &[(&str, &str)]) -> String {
 
 /// Line pitch for header, title and closing lines: single spacing of Times New Roman
 /// (ascent + descent = 1.149 em), rounded up to a quarter point so both renderers agree.
-pub fn single_pitch(size_pt: f32) -> f32 {
+pub(crate) fn single_pitch(size_pt: f32) -> f32 {
     ((size_pt * 1.15) * 4.0).ceil() / 4.0
 }

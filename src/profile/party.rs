@@ -5,7 +5,7 @@ use super::{style, LineStyle, Profile, SummaryMark, MEASURES};
 const B14: LineStyle = style(14.0, true, false, false);
 const R14: LineStyle = style(14.0, false, false, false);
 
-pub static PARTY: Profile = Profile {
+pub(crate) static PARTY: Profile = Profile {
     name: "party",
     // §1: 20/20/30/15, fixed values [C].
     margin_top: 20.0,

@@ -6,7 +6,7 @@ use super::{style, LineStyle, Profile, SummaryMark, MEASURES};
 const B13: LineStyle = style(13.0, true, false, false);
 const B14: LineStyle = style(14.0, true, false, false);
 
-pub static STATE: Profile = Profile {
+pub(crate) static STATE: Profile = Profile {
     name: "state",
     // §1: recommended defaults 20/20/30/15, inside every NĐ 30 range.
     margin_top: 20.0,

@@ -8,7 +8,7 @@ use crate::render::pdf::lines::{break_lines, on_twips};
 
 /// The box's own paragraph: its spacing and indents do not apply inside the box (the DOCX
 /// writes the same paragraph).
-pub fn inner_para(b: &Boxed) -> Paragraph {
+pub(crate) fn inner_para(b: &Boxed) -> Paragraph {
     Paragraph {
         first_indent: 0.0,
         left_indent: 0.0,
@@ -22,7 +22,7 @@ pub fn inner_para(b: &Boxed) -> Paragraph {
 /// The box's width in a column `column` wide: the given width, or the widest line of the
 /// text plus the padding each side, snapped to twips (the DOCX's unit); never wider than the
 /// column.
-pub fn box_width(b: &Boxed, column: Mm, fonts: &FontBook) -> Mm {
+pub(crate) fn box_width(b: &Boxed, column: Mm, fonts: &FontBook) -> Mm {
     let width = b.width.unwrap_or_else(|| {
         let widest = break_lines(&inner_para(b), 10_000.0, fonts)
             .iter()
@@ -35,7 +35,7 @@ pub fn box_width(b: &Boxed, column: Mm, fonts: &FontBook) -> Mm {
 
 /// The space above the box (pt) as the DOCX has it: a spacer paragraph 1 pt high with the
 /// rest as its space before, or nothing.
-pub fn space_above(space_before_pt: f32) -> f32 {
+pub(crate) fn space_above(space_before_pt: f32) -> f32 {
     if space_before_pt > 0.0 {
         (space_before_pt - 1.0).max(0.0) + 1.0
     } else {
@@ -45,4 +45,4 @@ pub fn space_above(space_before_pt: f32) -> f32 {
 
 /// The height of the 1 pt paragraph that follows the nested table in a DOCX cell (a cell
 /// must end with a paragraph).
-pub const CELL_TRAILER_PT: f32 = 1.0;
+pub(crate) const CELL_TRAILER_PT: f32 = 1.0;

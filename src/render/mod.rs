@@ -2,9 +2,9 @@
 //!
 //! Adding an output format means adding a module here and a [`Renderer`] implementation.
 
-pub mod boxed;
-pub mod docx;
-pub mod pdf;
+pub(crate) mod boxed;
+pub(crate) mod docx;
+pub(crate) mod pdf;
 
 use std::io::{Cursor, Seek, Write};
 

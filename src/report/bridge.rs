@@ -32,7 +32,7 @@ use crate::profile::Profile;
 use crate::report::{report_data, MonthSessions, TEMPLATE};
 
 /// Body blocks that may wait between the producer and the renderer.
-pub const CHANNEL_BLOCKS: usize = 64;
+pub(crate) const CHANNEL_BLOCKS: usize = 64;
 
 enum Msg {
     Block(Block),

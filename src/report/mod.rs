@@ -5,7 +5,7 @@
 //! comes, checks it is still the file that was scanned, and drops it after its iteration
 //! ([`bridge`] turns the template's output into the blocks a renderer pulls).
 
-pub mod bridge;
+pub(crate) mod bridge;
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +23,7 @@ pub use bridge::with_report_stream;
 pub const TEMPLATE: &str = "bao-cao-thang";
 
 /// `tháng 11 năm 2022` (months 1 and 2 padded, as on date lines).
-pub fn month_label(year: i32, month: u32) -> String {
+pub(crate) fn month_label(year: i32, month: u32) -> String {
     crate::calendar::Month { year, month }.written_out()
 }
 
@@ -39,7 +39,7 @@ pub fn report_data(year: i32, month: u32, session_count: usize) -> Value {
 
 /// One session as `{{#each_session}}` gives it: the record's `session` fields plus `file`
 /// (the file stem) and `issuer`.
-pub fn session_value(stem: &str, r: &Record) -> Value {
+pub(crate) fn session_value(stem: &str, r: &Record) -> Value {
     let mut s = serde_json::to_value(&r.session).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut s {
         m.insert("file".into(), json!(stem));
@@ -144,7 +144,7 @@ fn read_checked(s: &SessionRef) -> Result<Record> {
 
 /// The bytes of the record at `path` if they still have the SHA-256 read at the start of
 /// the run; otherwise why not.
-pub fn read_unchanged(path: &Path, sha256: &str) -> std::result::Result<Vec<u8>, Reread> {
+pub(crate) fn read_unchanged(path: &Path, sha256: &str) -> std::result::Result<Vec<u8>, Reread> {
     let changed = || Reread::Changed {
         sha256: sha256.to_string(),
     };

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 /// Whether the body of a template can be cut at all at the end of an iteration: not when it
 /// could write an HTML block, a link reference definition or an unescaped value, which reach
 /// further than a blank line (see `doc::chunk`).
-pub fn template_allows_cuts(body: &str) -> bool {
+pub(crate) fn template_allows_cuts(body: &str) -> bool {
     !(body.contains('<') || body.contains("]:") || body.contains("{{{") || body.contains("{{&"))
 }
 
@@ -38,7 +38,7 @@ pub trait Sessions: Send + Sync {
 /// The helper for one render: the sessions, the iteration marks, and the first loading error
 /// (returned instead of Handlebars' wrapping of it).
 #[derive(Clone)]
-pub struct EachSession {
+pub(crate) struct EachSession {
     pub sessions: Arc<dyn Sessions>,
     pub marks: Arc<AtomicUsize>,
     pub failure: Arc<Mutex<Option<Error>>>,
@@ -46,7 +46,7 @@ pub struct EachSession {
 
 impl EachSession {
     /// Takes the error a session failed to load with, if any.
-    pub fn take_failure(&self) -> Option<Error> {
+    pub(crate) fn take_failure(&self) -> Option<Error> {
         self.failure.lock().ok().and_then(|mut f| f.take())
     }
 }
@@ -97,7 +97,7 @@ impl HelperDef for EachSession {
 }
 
 /// Registered in every engine: outside the monthly report there are no sessions to iterate.
-pub struct NoSessions;
+pub(crate) struct NoSessions;
 
 impl HelperDef for NoSessions {
     fn call<'reg: 'rc, 'rc>(

@@ -342,7 +342,7 @@ impl Default for Engine {
 /// write). A record is at most 1 MiB and its documents' markup a few times less (the
 /// sample notice: 8 KB); a template that multiplies it past this (an `#each` nested in
 /// `#each`s) is stopped before it fills the memory.
-pub const MAX_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
 
 fn too_large(name: &str, what: &str) -> Error {
     Error::Template {
@@ -400,13 +400,6 @@ impl<W: Write> Write for Capped<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
-}
-
-/// Renders one template source directly (used by tests and `check`).
-pub fn render_template(t: &TemplateText, data: &Value) -> Result<Rendered> {
-    let mut e = Engine::new();
-    e.add(t)?;
-    e.render(&t.name, data)
 }
 
 /// Handlebars counts lines from the start of the body; shift them to file lines.

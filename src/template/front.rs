@@ -69,7 +69,7 @@ pub struct FrontMatter {
 }
 
 /// Splits a template into its front matter and body source.
-pub fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
+pub(crate) fn split(name: &str, text: &str) -> Result<(FrontMatter, String)> {
     let bad = |message: String| Error::Template {
         name: name.to_string(),
         message,

@@ -1,23 +1,23 @@
 //! Templates: Handlebars sources with a small front matter, rendered in strict mode with
 //! record values escaped for the markup, then parsed into markup blocks.
 
-pub mod builtin;
-pub mod each_session;
-pub mod engine;
-pub mod front;
-pub mod partials;
-pub mod requires;
-pub mod slots;
-pub mod structured;
+pub(crate) mod builtin;
+pub(crate) mod each_session;
+pub(crate) mod engine;
+pub(crate) mod front;
+pub(crate) mod partials;
+pub(crate) mod requires;
+pub(crate) mod slots;
+pub(crate) mod structured;
 
-pub use builtin::{TemplateSource, TemplateText};
-pub use engine::{render_template, Rendered};
-pub use front::{FrontMatter, Layout};
+pub(crate) use builtin::{TemplateSource, TemplateText};
+pub(crate) use engine::Rendered;
+pub(crate) use front::Layout;
 
 /// The sentences (slots) of each built-in template a record may replace, in template order
 /// (the monthly report, which no record names, left out): what the record schema lists
 /// under a document's `text:`.
-pub fn builtin_slots() -> Vec<(String, Vec<String>)> {
+pub(crate) fn builtin_slots() -> Vec<(String, Vec<String>)> {
     let source = TemplateSource::new(None);
     let Ok(engine) = engine::Engine::load(&source) else {
         return Vec::new();

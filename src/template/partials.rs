@@ -18,11 +18,11 @@ use crate::error::{Error, Result};
 
 /// The deepest nesting of blocks and partials a template may have. Real templates use 2 or
 /// 3; a render thread overflowed its stack at about 1,000 (debug build).
-pub const MAX_DEPTH: usize = 100;
+pub(crate) const MAX_DEPTH: usize = 100;
 
 /// Refuses a source whose blocks (`{{#…}}`) or parentheses inside `{{…}}` nest deeper than
 /// [`MAX_DEPTH`], before the parser recurses into them. `name` is the template's name.
-pub fn check_source(name: &str, source: &str) -> Result<()> {
+pub(crate) fn check_source(name: &str, source: &str) -> Result<()> {
     let (mut blocks, mut deepest) = (0usize, 0usize);
     for tag in source.split("{{").skip(1) {
         let tag = tag.split("}}").next().unwrap_or("");
@@ -51,7 +51,7 @@ pub fn check_source(name: &str, source: &str) -> Result<()> {
 
 /// Refuses `name` if it, or a partial it includes, includes `name` again; if it includes a
 /// partial by a computed name; or if its blocks and partials nest deeper than [`MAX_DEPTH`].
-pub fn check(hb: &Handlebars<'static>, name: &str) -> Result<()> {
+pub(crate) fn check(hb: &Handlebars<'static>, name: &str) -> Result<()> {
     let graph = graph(hb).map_err(|message| Error::Template {
         name: name.to_string(),
         message,

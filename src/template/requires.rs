@@ -25,7 +25,7 @@ impl Requirement {
 }
 
 /// Parses the value of `requires:`.
-pub fn parse(value: &str) -> Vec<Requirement> {
+pub(crate) fn parse(value: &str) -> Vec<Requirement> {
     value
         .split(',')
         .map(|r| Requirement {
@@ -40,14 +40,14 @@ pub fn parse(value: &str) -> Vec<Requirement> {
 }
 
 /// Where a path starts: at the record, or at the document entry.
-pub fn is_record_path(path: &str) -> bool {
+pub(crate) fn is_record_path(path: &str) -> bool {
     let first = path.split('.').next().unwrap_or("");
     matches!(first, "session" | "issuer" | "format")
 }
 
 /// Why a requirement is not met, for its first alternative.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unmet {
+pub(crate) enum Unmet {
     /// `path` is missing; `missing` is the first missing key along it (`session.chair` when
     /// `session.chair.name` is asked and there is no chair).
     Missing { missing: String },
@@ -85,7 +85,7 @@ fn is_empty(v: &Value) -> bool {
 
 /// Checks one requirement against the record (`record`) and the document entry (`entry`).
 /// Paths in the result start at the record (`session.host`) or at the entry (`number`).
-pub fn check(req: &Requirement, record: &Value, entry: &Value) -> Option<Unmet> {
+pub(crate) fn check(req: &Requirement, record: &Value, entry: &Value) -> Option<Unmet> {
     let mut first = None;
     for alt in &req.alternatives {
         let root = if is_record_path(alt) { record } else { entry };

@@ -130,7 +130,7 @@ fn occurrences(source: &str, path: &str) -> Vec<usize> {
 
 /// The slots an entry replaces: the keys of `text`, plus `body` for `content` and `summary`
 /// for `summary`.
-pub fn replaced(entry: &Value) -> BTreeSet<String> {
+pub(crate) fn replaced(entry: &Value) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = entry
         .get("text")
         .and_then(Value::as_object)
@@ -146,7 +146,7 @@ pub fn replaced(entry: &Value) -> BTreeSet<String> {
 }
 
 /// The record's replacement for slot `name`, if it gives one.
-pub fn replacement<'a>(data: &'a Value, name: &str) -> Option<&'a str> {
+pub(crate) fn replacement<'a>(data: &'a Value, name: &str) -> Option<&'a str> {
     let doc = data.get("doc")?;
     let shorthand = match name {
         "body" => doc.get("content"),
@@ -160,7 +160,7 @@ pub fn replacement<'a>(data: &'a Value, name: &str) -> Option<&'a str> {
 }
 
 /// `{{#slot "name"}}default{{/slot}}`.
-pub struct SlotHelper;
+pub(crate) struct SlotHelper;
 
 impl HelperDef for SlotHelper {
     fn call<'reg: 'rc, 'rc>(

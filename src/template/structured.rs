@@ -19,7 +19,7 @@ use crate::model::values::STRUCTURED_MARK;
 /// spaces before a line end are dropped (so a plain value can never make a forced line
 /// break). A structured value (marked by [`STRUCTURED_MARK`], from the marker on) is
 /// translated by [`to_markup`] instead: that translation is its escape.
-pub fn escape_markup(s: &str) -> String {
+pub(crate) fn escape_markup(s: &str) -> String {
     match s.split_once(STRUCTURED_MARK) {
         None => escape_plain(s),
         Some((plain, structured)) => {
@@ -80,7 +80,7 @@ fn escape_plain(s: &str) -> String {
 /// The markup for one structured value. Headings are written as setext headings (the text,
 /// then a line of `===` for level 1 or `---` for level 2), so that a heading too can continue
 /// after a forced line break.
-pub fn to_markup(text: &str) -> String {
+pub(crate) fn to_markup(text: &str) -> String {
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     let mut out = String::with_capacity(text.len() + 32);
     let mut i = 0;

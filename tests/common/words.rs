@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use vanthu::doc::model::{Block, Document, PageSetup};
+use vanthu::document::{Block, Document, PageSetup};
 
 use super::{docx, pdf};
 

@@ -11,7 +11,7 @@ use crate::render::boxed::{box_width, inner_para, space_above, CELL_TRAILER_PT};
 use crate::render::pdf::canvas::{Canvas, Frame};
 use crate::render::pdf::elements::{pt, ParaElement, EPS};
 
-pub struct BoxedElement {
+pub(super) struct BoxedElement {
     lines: ParaElement,
     width: Mm,
     height: Mm,
@@ -23,7 +23,7 @@ pub struct BoxedElement {
 impl BoxedElement {
     /// A box in a column `column` wide; `in_cell` adds the paragraph the DOCX puts after a
     /// nested table.
-    pub fn new(b: &Boxed, column: Mm, fonts: &FontBook, in_cell: bool) -> BoxedElement {
+    pub(super) fn new(b: &Boxed, column: Mm, fonts: &FontBook, in_cell: bool) -> BoxedElement {
         let width = box_width(b, column, fonts);
         BoxedElement {
             lines: ParaElement::new(inner_para(b), width, fonts, f32::MAX),
@@ -36,13 +36,13 @@ impl BoxedElement {
     }
 
     /// The height taken in the flow: the space above, the box, and a cell's trailer.
-    pub fn height(&self) -> Mm {
+    pub(super) fn height(&self) -> Mm {
         self.space_above + self.height + self.space_below
     }
 
     /// Draws the box centred in the column at `x0` (`column` wide, relative to `frame`),
     /// its flow space starting at `top`; returns the height taken.
-    pub fn draw(&self, cx: &Canvas<'_>, frame: &Frame, x0: Mm, column: Mm, top: Mm) -> Mm {
+    pub(super) fn draw(&self, cx: &Canvas<'_>, frame: &Frame, x0: Mm, column: Mm, top: Mm) -> Mm {
         let left = x0 + ((column - self.width) / 2.0).max(0.0);
         let box_top = top + self.space_above;
         cx.rect(
@@ -60,7 +60,7 @@ impl BoxedElement {
     }
 
     /// At the top level of the page: drawn whole where it fits, else on the next page.
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
+    pub(super) fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         let h = self.height();
         if h > frame.height() + EPS {
             return RenderResult {

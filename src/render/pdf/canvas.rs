@@ -21,13 +21,13 @@ use crate::fonts::{Face, FontBook, Pen};
 use crate::render::pdf::embed::{resource_name, FontUse};
 
 /// Millimetres to points, as the genpdf engine converted them.
-pub fn to_pt(mm: Mm) -> f32 {
+pub(super) fn to_pt(mm: Mm) -> f32 {
     mm * 2.834_646
 }
 
 /// An area of the page: its top-left corner and size, in mm from the page's top-left.
 #[derive(Clone, Debug)]
-pub struct Frame {
+pub(super) struct Frame {
     pub x: Mm,
     pub y: Mm,
     pub width: Mm,
@@ -35,22 +35,22 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub fn height(&self) -> Mm {
+    pub(super) fn height(&self) -> Mm {
         self.height
     }
 
-    pub fn width(&self) -> Mm {
+    pub(super) fn width(&self) -> Mm {
         self.width
     }
 
     /// The part of the frame below `dy`.
-    pub fn offset(&mut self, dy: Mm) {
+    pub(super) fn offset(&mut self, dy: Mm) {
         self.y += dy;
         self.height -= dy;
     }
 
     /// The frame inside these margins.
-    pub fn inset(&self, top: Mm, right: Mm, bottom: Mm, left: Mm) -> Frame {
+    pub(super) fn inset(&self, top: Mm, right: Mm, bottom: Mm, left: Mm) -> Frame {
         Frame {
             x: self.x + left,
             y: self.y + top,
@@ -61,7 +61,7 @@ impl Frame {
 }
 
 /// The page being drawn: its content, the glyphs used so far, the fonts and their advances.
-pub struct Canvas<'a> {
+pub(super) struct Canvas<'a> {
     pub fonts: &'a FontBook,
     /// Paper height, mm (PDF's y axis points up).
     pub page_height: Mm,
@@ -75,7 +75,7 @@ pub struct Canvas<'a> {
 
 /// A piece of a line: `text` in `face` at `size_pt`, its glyph origin `x` mm from the page's
 /// left edge.
-pub struct Run<'t> {
+pub(super) struct Run<'t> {
     pub x: Mm,
     pub text: &'t str,
     pub face: Face,
@@ -91,7 +91,7 @@ enum Item {
 }
 
 impl<'a> Canvas<'a> {
-    pub fn new(
+    pub(super) fn new(
         fonts: &'a FontBook,
         glyphs: &'a RefCell<FontUse>,
         (page_height, page): (Mm, usize),
@@ -107,12 +107,12 @@ impl<'a> Canvas<'a> {
     }
 
     /// The page's content stream (uncompressed).
-    pub fn finish(self) -> Vec<u8> {
+    pub(super) fn finish(self) -> Vec<u8> {
         self.content.into_inner().finish().into_vec()
     }
 
     /// A straight line from `a` to `b` (mm from the page's top-left), `thickness` mm wide.
-    pub fn stroke(&self, a: (Mm, Mm), b: (Mm, Mm), thickness: Mm) {
+    pub(super) fn stroke(&self, a: (Mm, Mm), b: (Mm, Mm), thickness: Mm) {
         let mut content = self.content.borrow_mut();
         let w = to_pt(thickness);
         let mut current = self.line_width.borrow_mut();
@@ -129,7 +129,7 @@ impl<'a> Canvas<'a> {
 
     /// A stroked rectangle with its top-left corner at (`x`, `y`) (mm from the page's
     /// top-left), `thickness` mm wide lines.
-    pub fn rect(&self, x: Mm, y: Mm, width: Mm, height: Mm, thickness: Mm) {
+    pub(super) fn rect(&self, x: Mm, y: Mm, width: Mm, height: Mm, thickness: Mm) {
         let mut content = self.content.borrow_mut();
         let w = to_pt(thickness);
         let mut current = self.line_width.borrow_mut();
@@ -149,7 +149,7 @@ impl<'a> Canvas<'a> {
 
     /// Draws `runs` (left to right) on the baseline `baseline` mm from the page's top, as one
     /// text object.
-    pub fn line(&self, baseline: Mm, runs: &[Run<'_>]) {
+    pub(super) fn line(&self, baseline: Mm, runs: &[Run<'_>]) {
         if runs.is_empty() {
             return;
         }

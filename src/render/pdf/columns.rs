@@ -11,7 +11,7 @@ use crate::render::pdf::canvas::{Canvas, Frame};
 use crate::render::pdf::elements::{pt, EPS};
 use crate::render::pdf::row::{Cell, Row};
 
-pub struct ColumnsElement {
+pub(super) struct ColumnsElement {
     rows: Vec<Row>,
     space_before: Mm,
     page_height: Mm,
@@ -22,7 +22,12 @@ pub struct ColumnsElement {
 impl ColumnsElement {
     /// The grid `c` in a text block `text_width` wide: the last column takes the rest of the
     /// text width, as the DOCX has it (its edges on the twip grid).
-    pub fn new(c: &Columns, text_width: Mm, fonts: &FontBook, page_height: Mm) -> ColumnsElement {
+    pub(super) fn new(
+        c: &Columns,
+        text_width: Mm,
+        fonts: &FontBook,
+        page_height: Mm,
+    ) -> ColumnsElement {
         let n = c.widths.len();
         let mut cols = Vec::with_capacity(n);
         let mut x = 0.0;
@@ -56,7 +61,7 @@ impl ColumnsElement {
     }
 
     /// The height of the whole block.
-    pub fn height(&self) -> Mm {
+    pub(super) fn height(&self) -> Mm {
         self.space_before + self.rows.iter().map(|r| r.height).sum::<Mm>()
     }
 
@@ -76,7 +81,7 @@ impl ColumnsElement {
 }
 
 impl ColumnsElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
+    pub(super) fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         let at_top = frame.height() >= self.page_height - EPS;
         let started = self.next > 0 || self.rows.first().is_some_and(Row::started);
         if !started && self.height() > frame.height() + EPS && !at_top {

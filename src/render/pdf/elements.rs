@@ -10,9 +10,9 @@ use crate::render::pdf::canvas::{Canvas, Frame, Run};
 use crate::render::pdf::lines::{break_lines, Line};
 
 /// Slack when comparing lengths (mm).
-pub const EPS: Mm = 0.01;
+pub(super) const EPS: Mm = 0.01;
 
-pub fn pt(v: f32) -> Mm {
+pub(super) fn pt(v: f32) -> Mm {
     v * MM_PER_PT
 }
 
@@ -63,7 +63,7 @@ fn draw_line(cx: &Canvas<'_>, frame: &Frame, line: &Line, p: &Paragraph, x0: Mm,
 }
 
 /// A paragraph element: lines are laid out once, then placed page by page.
-pub struct ParaElement {
+pub(super) struct ParaElement {
     pub para: Paragraph,
     lines: Vec<Line>,
     next: usize,
@@ -77,7 +77,12 @@ pub struct ParaElement {
 }
 
 impl ParaElement {
-    pub fn new(para: Paragraph, width: Mm, fonts: &FontBook, page_height: Mm) -> ParaElement {
+    pub(super) fn new(
+        para: Paragraph,
+        width: Mm,
+        fonts: &FontBook,
+        page_height: Mm,
+    ) -> ParaElement {
         let lines = break_lines(&para, width, fonts);
         ParaElement {
             para,
@@ -90,19 +95,24 @@ impl ParaElement {
     }
 
     /// A paragraph in a table cell; `page_room` is the height the cell has on a page.
-    pub fn in_cell(para: Paragraph, width: Mm, fonts: &FontBook, page_room: Mm) -> ParaElement {
+    pub(super) fn in_cell(
+        para: Paragraph,
+        width: Mm,
+        fonts: &FontBook,
+        page_room: Mm,
+    ) -> ParaElement {
         ParaElement {
             in_cell: true,
             ..ParaElement::new(para, width, fonts, page_room)
         }
     }
 
-    pub fn pitch(&self) -> Mm {
+    pub(super) fn pitch(&self) -> Mm {
         pt(self.para.line_pitch_pt)
     }
 
     /// Height of the whole paragraph, with its spacing.
-    pub fn height(&self) -> Mm {
+    pub(super) fn height(&self) -> Mm {
         pt(self.para.space_before_pt + self.para.space_after_pt)
             + self.lines.len() as f32 * self.pitch()
     }
@@ -110,14 +120,14 @@ impl ParaElement {
     /// Height of the first chunk that could start a page: space before and two lines, or the
     /// whole paragraph when it has three lines or fewer (widow/orphan control moves a 3-line
     /// paragraph whole, so a heading kept with it must reserve all three).
-    pub fn min_start_height(&self) -> Mm {
+    pub(super) fn min_start_height(&self) -> Mm {
         let n = self.lines.len();
         let first = if n <= 3 { n } else { 2 };
         pt(self.para.space_before_pt) + first as f32 * self.pitch()
     }
 
     /// Draws every line at `x0`, starting at `top`; returns the height used.
-    pub fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, x0: Mm, top: Mm) -> Mm {
+    pub(super) fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, x0: Mm, top: Mm) -> Mm {
         let mut y = top + pt(self.para.space_before_pt);
         for line in &self.lines {
             draw_line(cx, frame, line, &self.para, x0, y);
@@ -169,7 +179,7 @@ impl ParaElement {
 }
 
 impl ParaElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
+    pub(super) fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         let avail = frame.height();
         let at_top = avail >= self.page_height - EPS;
         let before = self.space_before_now(at_top, cx.page);
@@ -195,7 +205,14 @@ impl ParaElement {
 }
 
 /// Draws a centred rule of `rule.length` inside a column `width` wide; returns its height.
-pub fn draw_rule(cx: &Canvas<'_>, frame: &Frame, rule: &Rule, x0: Mm, width: Mm, top: Mm) -> Mm {
+pub(super) fn draw_rule(
+    cx: &Canvas<'_>,
+    frame: &Frame,
+    rule: &Rule,
+    x0: Mm,
+    width: Mm,
+    top: Mm,
+) -> Mm {
     let y = frame.y + top + pt(rule.space_before_pt + rule.thickness_pt / 2.0);
     let x = frame.x + x0 + ((width - rule.length) / 2.0).max(0.0);
     cx.stroke(
@@ -206,17 +223,17 @@ pub fn draw_rule(cx: &Canvas<'_>, frame: &Frame, rule: &Rule, x0: Mm, width: Mm,
     rule_height(rule)
 }
 
-pub fn rule_height(rule: &Rule) -> Mm {
+pub(super) fn rule_height(rule: &Rule) -> Mm {
     pt(rule.space_before_pt + rule.thickness_pt + rule.space_after_pt)
 }
 
 /// A top-level centred rule.
-pub struct RuleElement {
+pub(super) struct RuleElement {
     pub rule: Rule,
 }
 
 impl RuleElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
+    pub(super) fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         let width = frame.width();
         let h = rule_height(&self.rule);
         let avail = frame.height();
@@ -236,7 +253,7 @@ impl RuleElement {
 
 /// Margins and page numbers: centred in the top margin, none on page 1 (of the document, or
 /// of a section that restarts the numbering).
-pub struct PageNumbers {
+pub(super) struct PageNumbers {
     pub setup: PageSetup,
     /// The number of the page decorated last.
     page: usize,
@@ -245,7 +262,7 @@ pub struct PageNumbers {
 }
 
 impl PageNumbers {
-    pub fn new(setup: PageSetup) -> PageNumbers {
+    pub(super) fn new(setup: PageSetup) -> PageNumbers {
         PageNumbers {
             setup,
             page: 0,
@@ -255,7 +272,7 @@ impl PageNumbers {
 
     /// The next page starts a new section: with `restart_numbering` it is page 1 again, and
     /// shows no number (as page 1 of the document).
-    pub fn start_section(&mut self, start: SectionStart) {
+    pub(super) fn start_section(&mut self, start: SectionStart) {
         if start.restart_numbering {
             self.page = 0;
             self.hide_next = true;
@@ -266,7 +283,7 @@ impl PageNumbers {
 impl PageNumbers {
     /// Draws the page's number (from page 2) on the full-page `frame` and returns the text
     /// block inside the margins.
-    pub fn decorate(&mut self, cx: &Canvas<'_>, frame: Frame) -> Frame {
+    pub(super) fn decorate(&mut self, cx: &Canvas<'_>, frame: Frame) -> Frame {
         self.page += 1;
         let hide = std::mem::take(&mut self.hide_next);
         let s = &self.setup;
@@ -300,7 +317,7 @@ impl PageNumbers {
 
 /// The first page's footer (ô 13): a rule across the text width, then the paragraphs, the
 /// last line's box ending `from_bottom` above the paper's edge.
-pub struct FooterElement {
+pub(super) struct FooterElement {
     paras: Vec<ParaElement>,
     rule: Mm,
     from_bottom: Mm,
@@ -308,7 +325,12 @@ pub struct FooterElement {
 }
 
 impl FooterElement {
-    pub fn new(footer: &Footer, page: &PageSetup, width: Mm, fonts: &FontBook) -> FooterElement {
+    pub(super) fn new(
+        footer: &Footer,
+        page: &PageSetup,
+        width: Mm,
+        fonts: &FontBook,
+    ) -> FooterElement {
         FooterElement {
             paras: footer
                 .paras
@@ -322,18 +344,18 @@ impl FooterElement {
     }
 
     /// The footer's height: the rule and the paragraphs.
-    pub fn height(&self) -> Mm {
+    pub(super) fn height(&self) -> Mm {
         self.rule + self.paras.iter().map(ParaElement::height).sum::<Mm>()
     }
 
     /// How much higher page 1's text must end: what the footer and its distance take beyond
     /// the bottom margin.
-    pub fn overlap(&self) -> Mm {
+    pub(super) fn overlap(&self) -> Mm {
         (self.from_bottom + self.height() - self.margin_bottom).max(0.0)
     }
 
     /// Draws the footer in `text` (the page's text block, before it is shortened).
-    pub fn draw(&self, cx: &Canvas<'_>, text: &Frame) {
+    pub(super) fn draw(&self, cx: &Canvas<'_>, text: &Frame) {
         let paper_bottom = text.y + text.height + self.margin_bottom;
         let top = paper_bottom - self.from_bottom - self.height();
         let y = top + self.rule / 2.0;

@@ -22,9 +22,9 @@ use crate::render::pdf::file::PdfFile;
 /// The Deflate level of every stream. Measured on the reference notice: page content at 6 is
 /// smaller than at 9 (13.7 KB against 14.2 KB) in half the time; font programs gain 1.4 %
 /// from 6 to 9 at 1.7 times the time.
-pub const LEVEL: u32 = 6;
+pub(super) const LEVEL: u32 = 6;
 
-pub fn deflate(data: &[u8]) -> Result<Vec<u8>> {
+pub(super) fn deflate(data: &[u8]) -> Result<Vec<u8>> {
     let mut z = flate2::write::ZlibEncoder::new(
         Vec::with_capacity(data.len() / 2 + 64),
         flate2::Compression::new(LEVEL),
@@ -36,7 +36,7 @@ pub fn deflate(data: &[u8]) -> Result<Vec<u8>> {
 
 /// The glyphs used so far, per face.
 #[derive(Default)]
-pub struct FontUse {
+pub(super) struct FontUse {
     faces: [Option<FaceUse>; 4],
 }
 
@@ -47,7 +47,7 @@ struct FaceUse {
 }
 
 /// The resource name of a face on every page.
-pub fn resource_name(face: Face) -> Name<'static> {
+pub(super) fn resource_name(face: Face) -> Name<'static> {
     Name(match face {
         Face::Regular => b"F0",
         Face::Bold => b"F1",
@@ -58,7 +58,7 @@ pub fn resource_name(face: Face) -> Name<'static> {
 
 impl FontUse {
     /// The number in the subset of glyph `gid` of `face`, drawn for `text`.
-    pub fn glyph(&mut self, face: Face, gid: u16, text: char) -> u16 {
+    pub(super) fn glyph(&mut self, face: Face, gid: u16, text: char) -> u16 {
         let f = self.faces[face as usize].get_or_insert_with(|| FaceUse {
             remapper: GlyphRemapper::new(),
             glyphs: vec![(0, None)],
@@ -75,7 +75,7 @@ impl FontUse {
     }
 
     /// Writes every face used; returns each with its font dictionary.
-    pub fn write(self, file: &mut PdfFile<'_>, book: &FontBook) -> Result<Vec<(Face, Ref)>> {
+    pub(super) fn write(self, file: &mut PdfFile<'_>, book: &FontBook) -> Result<Vec<(Face, Ref)>> {
         let mut out = Vec::new();
         for (face, used) in Face::ALL.into_iter().zip(self.faces) {
             if let Some(used) = used {

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::render::pdf::embed::deflate;
 
-pub struct PdfFile<'w> {
+pub(super) struct PdfFile<'w> {
     out: &'w mut dyn Write,
     written: usize,
     digest: Sha256,
@@ -39,7 +39,7 @@ fn io(e: std::io::Error) -> Error {
 
 impl<'w> PdfFile<'w> {
     /// Writes the header (PDF 1.7, with the binary marker viewers expect).
-    pub fn new(out: &'w mut dyn Write) -> Result<PdfFile<'w>> {
+    pub(super) fn new(out: &'w mut dyn Write) -> Result<PdfFile<'w>> {
         let mut file = PdfFile {
             out,
             written: 0,
@@ -53,7 +53,7 @@ impl<'w> PdfFile<'w> {
     }
 
     /// A new object number, to be written later with [`PdfFile::object`].
-    pub fn alloc(&mut self) -> Ref {
+    pub(super) fn alloc(&mut self) -> Ref {
         let r = Ref::new(self.next_id);
         self.next_id += 1;
         self.places.push(None);
@@ -92,7 +92,7 @@ impl<'w> PdfFile<'w> {
 
     /// Keeps the one dictionary `build` adds for the object stream written by
     /// [`PdfFile::finish`] (no streams: those cannot be packed).
-    pub fn packed(&mut self, build: impl FnOnce(&mut Chunk)) -> Result<()> {
+    pub(super) fn packed(&mut self, build: impl FnOnce(&mut Chunk)) -> Result<()> {
         let (r, chunk) = Self::build(build)?;
         let bytes = chunk.as_bytes();
         let body = bytes
@@ -110,7 +110,7 @@ impl<'w> PdfFile<'w> {
     }
 
     /// Writes the one object `build` adds, now.
-    pub fn object(&mut self, build: impl FnOnce(&mut Chunk)) -> Result<()> {
+    pub(super) fn object(&mut self, build: impl FnOnce(&mut Chunk)) -> Result<()> {
         let (r, chunk) = Self::build(build)?;
         *self.slot(r)? = Some(Place::At(self.written));
         self.put(chunk.as_bytes())
@@ -125,7 +125,7 @@ impl<'w> PdfFile<'w> {
 
     /// The object stream of the packed dictionaries, then the cross-reference stream with the
     /// trailer entries. Every allocated object must have been written or packed.
-    pub fn finish(mut self, catalog: Ref, info: Ref) -> Result<()> {
+    pub(super) fn finish(mut self, catalog: Ref, info: Ref) -> Result<()> {
         let (objstm, xref) = (self.alloc(), self.alloc());
         let packed = std::mem::take(&mut self.packed);
         let mut index = String::new();

@@ -9,24 +9,24 @@ use crate::doc::model::Mm;
 
 /// The area an element took on a page, in mm.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Size {
+pub(super) struct Size {
     pub width: Mm,
     pub height: Mm,
 }
 
 impl Size {
     /// Nothing placed.
-    pub const ZERO: Size = Size {
+    pub(super) const ZERO: Size = Size {
         width: 0.0,
         height: 0.0,
     };
 
-    pub fn new(width: Mm, height: Mm) -> Size {
+    pub(super) fn new(width: Mm, height: Mm) -> Size {
         Size { width, height }
     }
 
     /// This size with `below` stacked under it.
-    pub fn stack_vertical(self, below: Size) -> Size {
+    pub(super) fn stack_vertical(self, below: Size) -> Size {
         Size {
             width: self.width.max(below.width),
             height: self.height + below.height,
@@ -36,7 +36,7 @@ impl Size {
 
 /// What an element did with its frame.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct RenderResult {
+pub(super) struct RenderResult {
     pub size: Size,
     /// The element continues on the next page.
     pub has_more: bool,

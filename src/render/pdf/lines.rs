@@ -8,7 +8,7 @@ use crate::fonts::FontBook;
 
 /// A stretch of a word in one style.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Piece {
+pub(crate) struct Piece {
     pub text: String,
     pub bold: bool,
     pub italic: bool,
@@ -17,7 +17,7 @@ pub struct Piece {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Word {
+pub(crate) struct Word {
     pub pieces: Vec<Piece>,
     pub width: Mm,
     /// Width of the space that followed the word in the text (0 at the end).
@@ -28,7 +28,7 @@ pub struct Word {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Line {
+pub(crate) struct Line {
     pub words: Vec<Word>,
     /// Where the line starts, from the left of the column.
     pub indent: Mm,
@@ -43,7 +43,7 @@ pub struct Line {
 
 impl Line {
     /// Width with normal spaces.
-    pub fn natural_width(&self) -> Mm {
+    pub(crate) fn natural_width(&self) -> Mm {
         let n = self.words.len();
         self.words
             .iter()
@@ -53,7 +53,7 @@ impl Line {
     }
 
     /// The x of each word (from the left of the column) for the given alignment.
-    pub fn word_positions(&self, align: Align) -> Vec<Mm> {
+    pub(crate) fn word_positions(&self, align: Align) -> Vec<Mm> {
         let natural = self.natural_width();
         let gaps = self.words.len().saturating_sub(1);
         let extra = match align {
@@ -85,7 +85,7 @@ fn measure(fonts: &FontBook, text: &str, bold: bool, italic: bool, size: f32) ->
 }
 
 /// Splits the paragraph's runs into words; consecutive spaces count as one.
-pub fn words(p: &Paragraph, fonts: &FontBook) -> Vec<Word> {
+pub(crate) fn words(p: &Paragraph, fonts: &FontBook) -> Vec<Word> {
     let size = p.size_pt;
     let mut out: Vec<Word> = Vec::new();
     let mut cur = Word::default();
@@ -191,13 +191,13 @@ fn split_wide(word: Word, width: Mm, fonts: &FontBook, size: f32) -> Vec<Word> {
 
 /// Snaps a length to the twip grid (1/1440 in) that the DOCX uses, so both renderers break
 /// lines against the same widths.
-pub fn on_twips(mm: Mm) -> Mm {
+pub(crate) fn on_twips(mm: Mm) -> Mm {
     (mm * 1440.0 / 25.4).round() * 25.4 / 1440.0
 }
 
 /// Greedy line breaking at `width` (the column width), honouring the left and first-line
 /// indents and forced breaks.
-pub fn break_lines(p: &Paragraph, width: Mm, fonts: &FontBook) -> Vec<Line> {
+pub(crate) fn break_lines(p: &Paragraph, width: Mm, fonts: &FontBook) -> Vec<Line> {
     // LibreOffice measures a line a little wider than the sum of the advance widths (it
     // positions glyphs on a twip grid); a line is only filled to within this margin, so the
     // PDF breaks where the DOCX opened in LibreOffice breaks (checked page for page in tests).

@@ -18,7 +18,7 @@ mod elements;
 mod embed;
 mod file;
 mod flow;
-pub mod lines;
+pub(crate) mod lines;
 mod row;
 mod strip;
 mod table;
@@ -142,7 +142,7 @@ impl Renderer for PdfRenderer {
 }
 
 /// `D:YYYYMMDDHHmmSSZ` for seconds since the epoch.
-pub fn pdf_date(epoch: i64) -> String {
+pub(crate) fn pdf_date(epoch: i64) -> String {
     let t = crate::calendar::Utc::from_epoch(epoch);
     format!(
         "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",

@@ -15,7 +15,7 @@ use crate::render::pdf::canvas::{Canvas, Frame};
 use crate::render::pdf::elements::{draw_rule, rule_height, ParaElement, EPS};
 
 /// What a cell holds: paragraphs and rules (the model allows nothing else in a cell).
-pub enum Item {
+pub(super) enum Item {
     Para(ParaElement),
     Rule(Rule),
     Boxed(BoxedElement),
@@ -32,7 +32,7 @@ impl Item {
 }
 
 /// One cell: its place in the row, its content, and how much of it is placed.
-pub struct Cell {
+pub(super) struct Cell {
     /// Left edge of the content, from the row's left edge.
     x: Mm,
     width: Mm,
@@ -44,7 +44,7 @@ pub struct Cell {
 impl Cell {
     /// A cell of `blocks` laid out `width` wide at `x`. `page_room` is the height a
     /// continuation page gives the cell (the text block, less a repeated table header).
-    pub fn new(
+    pub(super) fn new(
         blocks: impl IntoIterator<Item = Block>,
         x: Mm,
         width: Mm,
@@ -73,12 +73,12 @@ impl Cell {
     }
 
     /// The height of the whole cell.
-    pub fn height(&self) -> Mm {
+    pub(super) fn height(&self) -> Mm {
         self.items.iter().map(Item::height).sum()
     }
 
     /// Draws the whole cell with its top at `top` (relative to `frame`).
-    pub fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, top: Mm) {
+    pub(super) fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, top: Mm) {
         let mut y = top;
         for item in &self.items {
             match item {
@@ -139,7 +139,7 @@ impl Cell {
 }
 
 /// Side-by-side cells; the row is as tall as its tallest cell.
-pub struct Row {
+pub(super) struct Row {
     cells: Vec<Cell>,
     /// Height of the whole row (its tallest cell).
     pub height: Mm,
@@ -148,7 +148,7 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn new(cells: Vec<Cell>) -> Row {
+    pub(super) fn new(cells: Vec<Cell>) -> Row {
         let height = cells.iter().map(Cell::height).fold(0.0, f32::max);
         Row {
             cells,
@@ -158,20 +158,20 @@ impl Row {
     }
 
     /// Draws every cell whole with the row's top at `top`.
-    pub fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, top: Mm) {
+    pub(super) fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, top: Mm) {
         for cell in &self.cells {
             cell.draw_all(cx, frame, top);
         }
     }
 
     /// Whether part of the row is on an earlier page.
-    pub fn started(&self) -> bool {
+    pub(super) fn started(&self) -> bool {
         self.started
     }
 
     /// Places what fits of every cell in `frame`; returns the height the row takes on this
     /// page and whether it continues on the next one.
-    pub fn flow(&mut self, cx: &Canvas<'_>, frame: &Frame) -> (Mm, bool) {
+    pub(super) fn flow(&mut self, cx: &Canvas<'_>, frame: &Frame) -> (Mm, bool) {
         self.started = true;
         let mut used: Mm = 0.0;
         let mut more = false;

@@ -25,7 +25,7 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 /// The font without hinting, or `None` to keep it as it is.
-pub fn strip_hinting(font: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn strip_hinting(font: &[u8]) -> Option<Vec<u8>> {
     let count = usize::from(u16_at(font, 4)?);
     let mut tables: BTreeMap<[u8; 4], &[u8]> = BTreeMap::new();
     for i in 0..count {

@@ -33,7 +33,7 @@ fn row(cells: &[Paragraph], widths: &[Mm], padding: Mm, fonts: &FontBook, room: 
     Row::new(cells)
 }
 
-pub struct TableElement {
+pub(super) struct TableElement {
     fonts: FontBook,
     widths: Vec<Mm>,
     padding: Mm,
@@ -51,7 +51,7 @@ pub struct TableElement {
 }
 
 impl TableElement {
-    pub fn new(t: Table, fonts: &FontBook, page_height: Mm) -> TableElement {
+    pub(super) fn new(t: Table, fonts: &FontBook, page_height: Mm) -> TableElement {
         let header = row(&t.header, &t.widths, t.padding, fonts, page_height);
         let mut table = TableElement {
             fonts: fonts.clone(),
@@ -93,7 +93,7 @@ impl TableElement {
     }
 
     /// Height the table needs to start on a page: its header and first row.
-    pub fn start_height(&self) -> Mm {
+    pub(super) fn start_height(&self) -> Mm {
         let first = self.pending.as_ref().map_or(0.0, |r| self.boxed(r));
         self.space_before + self.boxed(&self.header) + first
     }
@@ -114,7 +114,7 @@ impl TableElement {
 }
 
 impl TableElement {
-    pub fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
+    pub(super) fn render(&mut self, cx: &Canvas<'_>, frame: Frame) -> RenderResult {
         let avail = frame.height();
         let continuing = self.next > 0 || self.pending.as_ref().is_some_and(Row::started);
         let top = if continuing { 0.0 } else { self.space_before };
