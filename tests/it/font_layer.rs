@@ -5,7 +5,7 @@
 //! `VANTHU_BLESS=1 cargo test --test font_layer` rewrites them (only for a deliberate layout
 //! change, said in the commit).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

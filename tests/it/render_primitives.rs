@@ -3,7 +3,7 @@
 //! footer. Each is read back from both files (lopdf, pdftotext, the DOCX XML) and, where
 //! LibreOffice is installed, laid out page for page against LibreOffice's rendering of the DOCX.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

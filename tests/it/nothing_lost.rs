@@ -8,7 +8,7 @@
 //!
 //! The words are made unique (a syllable and a number), so "in order" means exactly that.
 
-mod common;
+use crate::common;
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! reference record: month filtering, the manifest, a byte-identical zip, incremental reruns,
 //! failure isolation and shards.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;

@@ -3,7 +3,7 @@
 //! where unprivileged namespaces are allowed), filled until a few bytes are left. Where no
 //! such filesystem can be made the tests skip loudly, or fail under `VANTHU_REQUIRE_TOOLS=1`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -4,7 +4,7 @@
 //!
 //! Every test runs the real binary.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -11,7 +11,7 @@
 //! Each `X.txt` beside the record is the document's text as published, one paragraph per line
 //! (for R2 and R3: the body, between the title and the closing block).
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -1,7 +1,7 @@
 //! The monthly summary report (`bao-cao-thang`, issue 4): a table of the month's sessions
 //! and a section per session, in PDF and DOCX.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! LibreOffice page for page (the DOCX opened by LibreOffice has the PDF's pages, each page
 //! starting and ending with the same line).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

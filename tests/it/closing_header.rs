@@ -3,7 +3,7 @@
 //! DOCX XML, and LibreOffice page for page, for the records in `tests/fixtures/closing-header/`
 //! rendered with the test templates in `tests/fixtures/closing-header/templates/`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

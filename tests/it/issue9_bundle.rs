@@ -3,7 +3,7 @@
 //! lock on an output folder, manifest paths, special files where outputs go and in input
 //! folders, `--jobs`, exit codes and a full disk.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! font program is a subset, never the whole TrueType file (printpdf, which the renderer
 //! used to write through, fell back to that silently when subsetting failed).
 
-mod common;
+use crate::common;
 
 use common::*;
 use skrifa::raw::types::Tag;

@@ -1,7 +1,7 @@
 //! End-to-end: the reference record through `vanthu render`, read back with lopdf, poppler,
 //! the DOCX XML and LibreOffice (issue 2).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

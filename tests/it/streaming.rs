@@ -1,7 +1,7 @@
 //! Issue 4: renderers read a document as a stream of blocks, and the PDF leaves page by page,
 //! so a month's report of thousands of pages is never held whole.
 
-mod common;
+use crate::common;
 
 use std::borrow::Cow;
 use std::io::{Seek, SeekFrom, Write};

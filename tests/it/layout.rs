@@ -1,7 +1,7 @@
 //! The official layout (issue 3): every applicable check of format-spec §10 on the PDF and
 //! the DOCX of both profiles — the Party reference record, a State record and a long one.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,25 @@
+//! The integration tests, in one binary: one link of the crate and its dependencies instead
+//! of one per file (issue 11: a cold `cargo test` built and linked 21 test binaries). Each module
+//! is one former `tests/<name>.rs`; run one with `cargo test --test it <name>::`.
+
+mod common;
+
+mod bad_input;
+mod bundle;
+mod closing_header;
+mod dependency_shapes;
+mod font_layer;
+mod forms;
+mod hostile_input;
+mod issue11_errors;
+mod issue9_bundle;
+mod layers;
+mod layout;
+mod nothing_lost;
+mod pdf_size;
+mod pipeline;
+mod real_documents;
+mod render_primitives;
+mod report;
+mod schema;
+mod streaming;
