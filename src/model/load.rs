@@ -223,7 +223,7 @@ fn parse(path: &Path, source: &str) -> Result<Record, Box<Diagnostic>> {
 
 /// The parser's limits. A record is a few dozen nodes, at most four levels deep, and has
 /// no use for anchors: these limits are far above any real record and far below what
-/// would cost time or memory (see `tests/bad_input.rs` for the measured cases).
+/// would cost time or memory (see `tests/it/bad_input.rs` for the measured cases).
 pub(crate) const MAX_DEPTH: usize = 16;
 pub(crate) const MAX_NODES: usize = 20_000;
 pub(crate) const MAX_ALIASES: usize = 100;
