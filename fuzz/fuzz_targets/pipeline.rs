@@ -3,7 +3,7 @@
 //! an input refused with diagnostics is the expected outcome for almost every input.
 //!
 //! Every document of a record that renders must carry every word, in order: the
-//! differential check of the tests (`tests/common/words.rs`, issue 9) reads the PDF back with
+//! differential check of the tests (`tests/it/common/words.rs`, issue 9) reads the PDF back with
 //! lopdf and the DOCX's XML, and a lost, added or misplaced word is a finding.
 //!
 //! The bytes go through a file because `pipeline::documents_for` (the same entry point as
@@ -21,13 +21,13 @@ use vanthu::documents_for;
 use vanthu::{renderers, RenderContext};
 
 #[allow(dead_code)]
-#[path = "../../tests/common/docx.rs"]
+#[path = "../../tests/it/common/docx.rs"]
 mod docx;
 #[allow(dead_code)]
-#[path = "../../tests/common/pdf.rs"]
+#[path = "../../tests/it/common/pdf.rs"]
 mod pdf;
 #[allow(dead_code)]
-#[path = "../../tests/common/words.rs"]
+#[path = "../../tests/it/common/words.rs"]
 mod words;
 
 fn env() -> &'static Env {
