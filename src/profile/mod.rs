@@ -127,7 +127,7 @@ pub struct Profile {
     pub measures: Measures,
 }
 
-/// The numbers of the layout besides the line styles above. Both profiles use [`MEASURES`]
+/// The numbers of the layout besides the line styles above. Both profiles use `MEASURES`
 /// today; a profile that differs gives its own.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measures {
