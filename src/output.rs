@@ -144,7 +144,9 @@ fn stage(path: &Path, bytes: &[u8], sync: bool) -> Result<NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
     let mut tmp = temp_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
+    // Through the `File`: `NamedTempFile`'s own errors add the temp file's name, which
+    // would only confuse (the error names `path`).
+    tmp.as_file_mut().write_all(bytes).map_err(io)?;
     set_readable(tmp.as_file()).map_err(io)?;
     if sync {
         tmp.as_file().sync_all().map_err(io)?;
@@ -204,12 +206,10 @@ pub fn lock_folder(folder: &Path, lock_file: &Path, shared: bool) -> Result<Fold
     };
     match taken {
         Ok(()) => Ok(FolderLock { _file: file }),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Unfinished(format!(
-            "{}: another vanthu run is writing this folder (it holds {}); wait until it \
-             ends, then run again",
-            folder.display(),
-            lock_file.display()
-        ))),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked {
+            folder: folder.to_path_buf(),
+            lock_file: lock_file.to_path_buf(),
+        }),
         Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
     }
 }
@@ -219,9 +219,14 @@ pub fn lock_folder(folder: &Path, lock_file: &Path, shared: bool) -> Result<Fold
 /// its archive on drop; through this it finishes into nothing, silently, instead of failing
 /// again and printing `ZipWriter::drop: failed to finalize archive` to stderr, glued to the
 /// real error. The output is abandoned either way (its temp file is removed).
+///
+/// It also keeps that first error ([`QuietAfterError::take_error`]): a renderer that meets
+/// it reports it in its own words, without the path; the caller, which knows the path,
+/// reports the I/O error itself.
 pub struct QuietAfterError<W> {
     inner: W,
     failed: bool,
+    first: Option<std::io::Error>,
 }
 
 impl<W> QuietAfterError<W> {
@@ -229,11 +234,28 @@ impl<W> QuietAfterError<W> {
         QuietAfterError {
             inner,
             failed: false,
+            first: None,
         }
     }
 
     pub fn into_inner(self) -> W {
         self.inner
+    }
+
+    /// The first write or flush error met, if any (once).
+    pub fn take_error(&mut self) -> Option<std::io::Error> {
+        self.first.take()
+    }
+
+    /// Keeps `e` and gives the writer's caller an equal error.
+    fn fail(&mut self, e: std::io::Error) -> std::io::Error {
+        let copy = match e.raw_os_error() {
+            Some(code) => std::io::Error::from_raw_os_error(code),
+            None => std::io::Error::new(e.kind(), e.to_string()),
+        };
+        self.failed = true;
+        self.first = Some(e);
+        copy
     }
 }
 
@@ -244,18 +266,14 @@ impl<W: Write + Seek> Write for QuietAfterError<W> {
             self.inner.seek(SeekFrom::Current(len))?;
             return Ok(buf.len());
         }
-        let written = self.inner.write(buf);
-        self.failed = written.is_err();
-        written
+        self.inner.write(buf).map_err(|e| self.fail(e))
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         if self.failed {
             return Ok(());
         }
-        let flushed = self.inner.flush();
-        self.failed = flushed.is_err();
-        flushed
+        self.inner.flush().map_err(|e| self.fail(e))
     }
 }
 
@@ -291,6 +309,25 @@ mod tests {
         fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
             self.data.seek(pos)
         }
+    }
+
+    #[test]
+    fn issue11_the_first_write_error_is_kept_for_the_caller() {
+        let mut sink = QuietAfterError::new(Full {
+            data: std::io::Cursor::new(Vec::new()),
+            room: 10,
+        });
+        sink.write_all(b"12345").expect("fits");
+        let told = sink.write_all(&[0u8; 100]).expect_err("full");
+        assert_eq!(told.to_string(), "No space left on device");
+        // Later writes vanish; the first error is still the one kept.
+        sink.write_all(b"more").expect("quiet");
+        let kept = sink.take_error().expect("kept");
+        assert_eq!(
+            (kept.kind(), kept.to_string()),
+            (told.kind(), told.to_string())
+        );
+        assert!(sink.take_error().is_none());
     }
 
     #[test]

@@ -14,11 +14,13 @@ use crate::doc::document::assemble;
 use crate::doc::Document;
 use crate::env::Env;
 use crate::model::locate::locate;
+use crate::model::record::DocumentEntry;
 use crate::model::Loaded;
 use crate::render::{self, RenderContext};
-use crate::template::front::Dated;
+use crate::template::front::{Dated, FrontMatter};
 use crate::template::requires::{self, Requirement, Unmet};
 use crate::template::slots;
+use crate::template::Rendered;
 
 /// One rendered file: `<template>.<ext>`.
 pub struct RenderedFile {
@@ -58,228 +60,28 @@ fn documents_from(
     checked: crate::model::load::Checked,
 ) -> Result<(Loaded, Vec<Document>), Vec<Diagnostic>> {
     // Rule errors do not hide font and template errors: every problem of the file is told.
-    let (loaded, mut diags) = checked?;
-    check_glyphs(env, &loaded, &mut diags);
-    let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
-    let mut docs = Vec::new();
-    let mut printed = Vec::new();
-    // Record values a template needs and the record lacks: one diagnostic per path, naming
-    // every template that prints it.
-    let mut record_unmet: BTreeMap<String, (Unmet, Requirement, Vec<String>)> = BTreeMap::new();
+    let (loaded, diags) = checked?;
+    let mut cx = Checking {
+        env,
+        file,
+        loaded: &loaded,
+        data: serde_json::to_value(&loaded.record).unwrap_or(Value::Null),
+        diags,
+        docs: Vec::new(),
+        printed: Vec::new(),
+        record_unmet: BTreeMap::new(),
+    };
+    check_glyphs(env, &loaded, &cx.data, &mut cx.diags);
     for (i, entry) in loaded.record.documents.iter().enumerate() {
-        let here = format!("documents[{i}]");
-        let place = |field: &str| locate(&loaded.source, &format!("{here}{field}"));
-        let Some(front) = env.engine.front(&entry.template) else {
-            let (l, c) = place(".template");
-            diags.push(
-                Diagnostic::error(file, format!("unknown template `{}`", entry.template))
-                    .at(&loaded.source, l, c)
-                    .field(format!("{here}.template"))
-                    .hint(format!(
-                        "available templates: {}",
-                        env.templates.available().join(", ")
-                    )),
-            );
-            continue;
-        };
-        if !front.formats.is_empty() && !front.formats.contains(&loaded.record.format) {
-            let (l, c) = place(".template");
-            let hint = if entry.template == "ket-luan" {
-                "a State body writes its conclusions as a notice: `thong-bao-ket-luan`".to_string()
-            } else {
-                format!(
-                    "the `{}` template is for {} documents",
-                    entry.template,
-                    front
-                        .formats
-                        .iter()
-                        .map(|f| f.profile().name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    format!(
-                        "the `{}` template has no `{}` form",
-                        entry.template,
-                        loaded.record.format.profile().name
-                    ),
-                )
-                .at(&loaded.source, l, c)
-                .field(format!("{here}.template"))
-                .hint(hint),
-            );
-            continue;
-        }
-        let session_date = loaded.record.session.date;
-        let date_order_broken = match (entry.date, session_date, front.dated) {
-            (Some(d), Some(s), Dated::AfterSession) => {
-                (d < s).then_some((d, s, "on or after", "before the session it reports on"))
-            }
-            (Some(d), Some(s), Dated::BeforeSession) => {
-                (d > s).then_some((d, s, "on or before", "after the session it prepares"))
-            }
-            _ => None,
-        };
-        if let Some((date, session, rule, relation)) = date_order_broken {
-            let (l, c) = place(".date");
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    format!("the document is dated {date}, {relation} ({session})"),
-                )
-                .at(&loaded.source, l, c)
-                .field(format!("{here}.date"))
-                .hint(format!(
-                    "a `{}` is dated {rule} `session.date`",
-                    entry.template
-                )),
-            );
-        }
-        let entry_json = serde_json::to_value(entry).unwrap_or(Value::Null);
-        let replaced = slots::replaced(&entry_json);
-        let mut slot_errors = false;
-        for key in entry.text.keys() {
-            if !front.slots.names.contains(key) {
-                slot_errors = true;
-                let (l, c) = place(&format!(".text.{key}"));
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        format!(
-                            "the `{}` template has no sentence `{key}` to replace",
-                            entry.template
-                        ),
-                    )
-                    .at(&loaded.source, l, c)
-                    .field(format!("{here}.text.{key}"))
-                    .hint(format!(
-                        "its sentences are: {}",
-                        front
-                            .slots
-                            .names
-                            .iter()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
-            }
-        }
-        for (short, long) in [("content", "body"), ("summary", "summary")] {
-            let given = entry_json.get(short).is_some_and(|v| !v.is_null());
-            if given && entry.text.contains_key(long) {
-                slot_errors = true;
-                let (l, c) = place(&format!(".text.{long}"));
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        format!(
-                            "both `{short}` and `text.{long}` are given; they are the same text"
-                        ),
-                    )
-                    .at(&loaded.source, l, c)
-                    .field(format!("{here}.text.{long}"))
-                    .hint(format!("keep one of them (`{short}` is the short form)")),
-                );
-            }
-        }
-        if slot_errors {
-            continue;
-        }
-        let mut entry_missing = Vec::new();
-        for req in &front.requires {
-            let waived = req
-                .alternatives
-                .iter()
-                .any(|a| requires::is_record_path(a) && front.slots.waived(a, &replaced));
-            if waived {
-                continue;
-            }
-            match requires::check(req, &data, &entry_json) {
-                None => {}
-                Some(unmet) => {
-                    let first = &req.alternatives[0];
-                    if requires::is_record_path(first) {
-                        record_unmet
-                            .entry(first.clone())
-                            .or_insert_with(|| (unmet, req.clone(), Vec::new()))
-                            .2
-                            .push(entry.template.clone());
-                    } else {
-                        entry_missing.push(req.written());
-                    }
-                }
-            }
-        }
-        if !entry_missing.is_empty() {
-            let (l, c) = place("");
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    format!(
-                        "the `{}` template needs {}",
-                        entry.template,
-                        entry_missing
-                            .iter()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-                .at(&loaded.source, l, c)
-                .field(here.clone())
-                .hint("add the missing keys under this document entry"),
-            );
-            continue;
-        }
-        if record_unmet
-            .values()
-            .any(|(_, _, t)| t.contains(&entry.template))
-        {
-            continue;
-        }
-        if !diags.is_empty() {
-            continue;
-        }
-        let mut ctx = data.clone();
-        if let Value::Object(m) = &mut ctx {
-            m.insert("doc".into(), entry_json);
-        }
-        match env.engine.render(&entry.template, &ctx) {
-            Ok(rendered) => {
-                printed.extend(crate::printed::body_end(&loaded, i, &rendered));
-                let input = AssemblyInput::for_entry(&loaded.record, entry, &rendered, &env.fonts);
-                let doc = assemble(&input);
-                let mut copies = Vec::new();
-                for copy in &entry.copies {
-                    match copy_of(env, &data, entry, copy, &doc, &input) {
-                        Ok(c) => copies.push(c),
-                        Err(e) => {
-                            let (l, c) = place(".copies");
-                            diags.push(
-                                Diagnostic::error(file, e.to_string())
-                                    .at(&loaded.source, l, c)
-                                    .field(format!("{here}.copies")),
-                            );
-                        }
-                    }
-                }
-                docs.push(doc);
-                docs.extend(copies);
-            }
-            Err(e) => {
-                let (l, c) = place(".template");
-                diags.push(
-                    Diagnostic::error(file, e.to_string())
-                        .at(&loaded.source, l, c)
-                        .field(format!("{here}.template")),
-                )
-            }
-        }
+        cx.entry(i, entry);
     }
+    let Checking {
+        mut diags,
+        docs,
+        mut printed,
+        record_unmet,
+        ..
+    } = cx;
     for (unmet, req, templates) in record_unmet.into_values() {
         diags.push(unmet_diagnostic(
             file,
@@ -298,6 +100,245 @@ fn documents_from(
     printed.extend(crate::printed::check(env, &loaded));
     loaded.warnings.extend(printed);
     Ok((loaded, docs))
+}
+
+/// A document entry being checked: its index, its template's front matter, its JSON.
+#[derive(Clone, Copy)]
+struct Entry<'e> {
+    i: usize,
+    entry: &'e DocumentEntry,
+    front: &'e FrontMatter,
+    json: &'e Value,
+}
+
+/// One record's documents being checked and built, entry by entry.
+struct Checking<'a> {
+    env: &'a Env,
+    file: &'a Path,
+    loaded: &'a Loaded,
+    /// The record as template data.
+    data: Value,
+    diags: Vec<Diagnostic>,
+    docs: Vec<Document>,
+    /// Warnings about what the documents print.
+    printed: Vec<Diagnostic>,
+    /// Record values a template needs and the record lacks: one diagnostic per path,
+    /// naming every template that prints it.
+    record_unmet: BTreeMap<String, (Unmet, Requirement, Vec<String>)>,
+}
+
+impl<'a> Checking<'a> {
+    /// An error at `field` of document `i` (`".template"`, `""` for the entry itself).
+    fn error(&self, i: usize, field: &str, message: String) -> Diagnostic {
+        let path = format!("documents[{i}]{field}");
+        let (l, c) = locate(&self.loaded.source, &path);
+        Diagnostic::error(self.file, message)
+            .at(&self.loaded.source, l, c)
+            .field(path)
+    }
+
+    /// Document entry `i`: checked, then rendered to its documents if the record has no
+    /// error so far.
+    fn entry(&mut self, i: usize, entry: &DocumentEntry) {
+        let env = self.env;
+        let Some(front) = self.front(i, entry) else {
+            return;
+        };
+        self.date_order(i, entry, front);
+        let json = serde_json::to_value(entry).unwrap_or(Value::Null);
+        let this = Entry {
+            i,
+            entry,
+            front,
+            json: &json,
+        };
+        if self.slot_errors(&this) || !self.requirements(&this) {
+            return;
+        }
+        let unmet_here = self
+            .record_unmet
+            .values()
+            .any(|(_, _, t)| t.contains(&entry.template));
+        if unmet_here || !self.diags.is_empty() {
+            return;
+        }
+        let mut ctx = self.data.clone();
+        if let Value::Object(m) = &mut ctx {
+            m.insert("doc".into(), json);
+        }
+        match env.engine.render(&entry.template, &ctx) {
+            Ok(rendered) => self.build(i, entry, &rendered),
+            Err(e) => {
+                let d = self.error(i, ".template", e.to_string());
+                self.diags.push(d);
+            }
+        }
+    }
+
+    /// The entry's template, if it exists and has the record's format.
+    fn front(&mut self, i: usize, entry: &DocumentEntry) -> Option<&'a FrontMatter> {
+        let env = self.env;
+        let Some(front) = env.engine.front(&entry.template) else {
+            let d = self
+                .error(
+                    i,
+                    ".template",
+                    format!("unknown template `{}`", entry.template),
+                )
+                .hint(format!(
+                    "available templates: {}",
+                    env.templates.available().join(", ")
+                ));
+            self.diags.push(d);
+            return None;
+        };
+        let format = self.loaded.record.format;
+        if front.formats.is_empty() || front.formats.contains(&format) {
+            return Some(front);
+        }
+        let hint = if entry.template == "ket-luan" {
+            "a State body writes its conclusions as a notice: `thong-bao-ket-luan`".to_string()
+        } else {
+            format!(
+                "the `{}` template is for {} documents",
+                entry.template,
+                front
+                    .formats
+                    .iter()
+                    .map(|f| f.profile().name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let message = format!(
+            "the `{}` template has no `{}` form",
+            entry.template,
+            format.profile().name
+        );
+        let d = self.error(i, ".template", message).hint(hint);
+        self.diags.push(d);
+        None
+    }
+
+    /// The document's date against the session's, as its template is dated.
+    fn date_order(&mut self, i: usize, entry: &DocumentEntry, front: &FrontMatter) {
+        let session_date = self.loaded.record.session.date;
+        let broken = match (entry.date, session_date, front.dated) {
+            (Some(d), Some(s), Dated::AfterSession) => {
+                (d < s).then_some((d, s, "on or after", "before the session it reports on"))
+            }
+            (Some(d), Some(s), Dated::BeforeSession) => {
+                (d > s).then_some((d, s, "on or before", "after the session it prepares"))
+            }
+            _ => None,
+        };
+        if let Some((date, session, rule, relation)) = broken {
+            let message = format!("the document is dated {date}, {relation} ({session})");
+            let d = self.error(i, ".date", message).hint(format!(
+                "a `{}` is dated {rule} `session.date`",
+                entry.template
+            ));
+            self.diags.push(d);
+        }
+    }
+
+    /// Sentences replaced that the template does not have, or given twice; `true` if any.
+    fn slot_errors(&mut self, this: &Entry) -> bool {
+        let (i, entry, front, entry_json) = (this.i, this.entry, this.front, this.json);
+        let mut found = false;
+        for key in entry.text.keys() {
+            if !front.slots.names.contains(key) {
+                found = true;
+                let message = format!(
+                    "the `{}` template has no sentence `{key}` to replace",
+                    entry.template
+                );
+                let names: Vec<String> = front.slots.names.iter().cloned().collect();
+                let d = self
+                    .error(i, &format!(".text.{key}"), message)
+                    .hint(format!("its sentences are: {}", names.join(", ")));
+                self.diags.push(d);
+            }
+        }
+        for (short, long) in [("content", "body"), ("summary", "summary")] {
+            let given = entry_json.get(short).is_some_and(|v| !v.is_null());
+            if given && entry.text.contains_key(long) {
+                found = true;
+                let message =
+                    format!("both `{short}` and `text.{long}` are given; they are the same text");
+                let d = self
+                    .error(i, &format!(".text.{long}"), message)
+                    .hint(format!("keep one of them (`{short}` is the short form)"));
+                self.diags.push(d);
+            }
+        }
+        found
+    }
+
+    /// The template's `requires:`: record values missing are gathered (told once per path,
+    /// after every entry); entry keys missing are told here. `false` if any of these.
+    fn requirements(&mut self, this: &Entry) -> bool {
+        let (i, entry, front, entry_json) = (this.i, this.entry, this.front, this.json);
+        let replaced = slots::replaced(entry_json);
+        let mut entry_missing = Vec::new();
+        for req in &front.requires {
+            let waived = req
+                .alternatives
+                .iter()
+                .any(|a| requires::is_record_path(a) && front.slots.waived(a, &replaced));
+            if waived {
+                continue;
+            }
+            let Some(unmet) = requires::check(req, &self.data, entry_json) else {
+                continue;
+            };
+            let first = &req.alternatives[0];
+            if requires::is_record_path(first) {
+                self.record_unmet
+                    .entry(first.clone())
+                    .or_insert_with(|| (unmet, req.clone(), Vec::new()))
+                    .2
+                    .push(entry.template.clone());
+            } else {
+                entry_missing.push(req.written());
+            }
+        }
+        if entry_missing.is_empty() {
+            return true;
+        }
+        let keys: Vec<String> = entry_missing.iter().map(|k| format!("`{k}`")).collect();
+        let message = format!(
+            "the `{}` template needs {}",
+            entry.template,
+            keys.join(", ")
+        );
+        let d = self
+            .error(i, "", message)
+            .hint("add the missing keys under this document entry");
+        self.diags.push(d);
+        false
+    }
+
+    /// The document of entry `i` from its rendered text, and its copies.
+    fn build(&mut self, i: usize, entry: &DocumentEntry, rendered: &Rendered) {
+        let (env, loaded) = (self.env, self.loaded);
+        self.printed
+            .extend(crate::printed::body_end(loaded, i, rendered));
+        let input = AssemblyInput::for_entry(&loaded.record, entry, rendered, &env.fonts);
+        let doc = assemble(&input);
+        let mut copies = Vec::new();
+        for copy in &entry.copies {
+            match copy_of(env, &self.data, entry, copy, &doc, &input) {
+                Ok(c) => copies.push(c),
+                Err(e) => {
+                    let d = self.error(i, ".copies", e.to_string());
+                    self.diags.push(d);
+                }
+            }
+        }
+        self.docs.push(doc);
+        self.docs.extend(copies);
+    }
 }
 
 /// "missing required key `host` in `session` (the `tin-bai` template prints it)", at the
@@ -448,10 +489,9 @@ fn render_documents(
 }
 
 /// Every character of every value must be drawable by all four faces.
-fn check_glyphs(env: &Env, loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
-    let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
+fn check_glyphs(env: &Env, loaded: &Loaded, data: &Value, diags: &mut Vec<Diagnostic>) {
     let mut strings = Vec::new();
-    crate::model::validate::collect_strings(&data, String::new(), &mut strings);
+    crate::model::validate::collect_strings(data, String::new(), &mut strings);
     for (path, s) in strings {
         if let Some(c) = env.fonts.first_missing(&s) {
             let (line, col) = crate::model::locate::locate_char(&loaded.source, &path, c);

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Identifies the manifest format, for readers.
 pub const FORMAT: &str = "vanthu-bundle/1";
@@ -125,8 +125,7 @@ pub struct FileEntry {
 
 impl Manifest {
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let mut bytes = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Usage(format!("writing the manifest: {e}")))?;
+        let mut bytes = serde_json::to_vec_pretty(self)?;
         bytes.push(b'\n');
         Ok(bytes)
     }

@@ -90,10 +90,6 @@ pub fn report(
         }));
     }
     let refs: Vec<SessionRef> = included.iter().map(|c| c.session.clone()).collect();
-    let ctx = RenderContext {
-        fonts: &env.fonts,
-        epoch: env.epoch,
-    };
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -101,33 +97,10 @@ pub fn report(
     let mut outputs = Vec::new();
     let mut temps = Vec::new();
     for r in render::all() {
-        let path = format!("{REPORT}.{}", r.extension());
-        let final_path = dir.join(&path);
-        let io = |source| Error::Io {
-            path: final_path.clone(),
-            source,
-        };
-        let tmp = temp_in(dir).map_err(io)?;
-        // Written in place (a DOCX archive seeks back to fill in sizes), hashed once complete.
-        let mut out =
-            BufWriter::with_capacity(256 * 1024, QuietAfterError::new(tmp.reopen().map_err(io)?));
-        // Each renderer gets its own stream: the records are read again.
-        let sessions = MonthSessions::from_disk(refs.clone());
-        let written = with_report_stream(env, month.year, month.month, sessions, |stream| {
-            r.render_to(stream, &ctx, &mut out)
-        })?;
-        if written.is_none() {
+        let Some((output, tmp)) = report_file(env, r.as_ref(), dir, month, &refs)? else {
             return Ok(None);
-        }
-        out.flush().map_err(io)?;
-        drop(out);
-        let (sha256, size) = hash_file(tmp.path()).ok_or_else(|| {
-            io(std::io::Error::other(
-                "the report just written cannot be read back",
-            ))
-        })?;
-        set_readable(tmp.as_file()).map_err(io)?;
-        outputs.push(FileEntry { path, sha256, size });
+        };
+        outputs.push(output);
         temps.push(tmp);
     }
     Ok(Some(ReportOutcome {
@@ -135,4 +108,50 @@ pub fn report(
         outputs,
         temps: Some(temps),
     }))
+}
+
+/// The report rendered by `r` into a temp file in `dir`, hashed; `None` for an empty month.
+fn report_file(
+    env: &Env,
+    r: &dyn render::Renderer,
+    dir: &Path,
+    month: Month,
+    refs: &[SessionRef],
+) -> Result<Option<(FileEntry, NamedTempFile)>> {
+    let ctx = RenderContext {
+        fonts: &env.fonts,
+        epoch: env.epoch,
+    };
+    let path = format!("{REPORT}.{}", r.extension());
+    let final_path = dir.join(&path);
+    let io = |source| Error::Io {
+        path: final_path.clone(),
+        source,
+    };
+    let tmp = temp_in(dir).map_err(io)?;
+    // Written in place (a DOCX archive seeks back to fill in sizes), hashed once complete.
+    let mut out =
+        BufWriter::with_capacity(256 * 1024, QuietAfterError::new(tmp.reopen().map_err(io)?));
+    // Each renderer gets its own stream: the records are read again.
+    let sessions = MonthSessions::from_disk(refs.to_vec());
+    let written = with_report_stream(env, month.year, month.month, sessions, |stream| {
+        r.render_to(stream, &ctx, &mut out)
+    });
+    // A renderer that could not write says so without the path: the file's own error.
+    let written = match (written, out.get_mut().take_error()) {
+        (Err(_), Some(source)) => return Err(io(source)),
+        (written, _) => written?,
+    };
+    if written.is_none() {
+        return Ok(None);
+    }
+    out.flush().map_err(io)?;
+    drop(out);
+    let (sha256, size) = hash_file(tmp.path()).ok_or_else(|| {
+        io(std::io::Error::other(
+            "the report just written cannot be read back",
+        ))
+    })?;
+    set_readable(tmp.as_file()).map_err(io)?;
+    Ok(Some((FileEntry { path, sha256, size }, tmp)))
 }

@@ -10,7 +10,7 @@
 //!    loaded. A record that fails while rendering (an unknown template, a missing field, a
 //!    character the fonts lack) is taken out and the report rendered again, so the report
 //!    always summarises exactly the records in the bundle;
-//! 3. *finish*: one filesystem sync, then the manifest, the zip, and removal of files that
+//! 3. *commit*: one filesystem sync, then the manifest, the zip, and removal of files that
 //!    earlier runs wrote and the bundle no longer holds.
 //!
 //! The run holds the month's lock (`OUT/.YYYY-MM.lock`, shared among shards) from before it
@@ -85,266 +85,349 @@ enum Scanned {
         sha256: Option<String>,
         diags: Vec<Diagnostic>,
     },
-    Ready {
-        sha256: String,
-        key: String,
-        /// The session date, for the monthly report's order (the report reads the record
-        /// again when its turn comes).
-        session_date: Date,
-        date: String,
-        warnings: Vec<Diagnostic>,
-        /// Intact files of an earlier run under the same key.
-        reused: Option<Vec<FileEntry>>,
-    },
+    Ready(Ready),
+}
+
+/// A record of the month that loaded.
+struct Ready {
+    sha256: String,
+    key: String,
+    /// The session date, for the monthly report's order (the report reads the record
+    /// again when its turn comes).
+    session_date: Date,
+    date: String,
+    warnings: Vec<Diagnostic>,
+    /// Intact files of an earlier run under the same key.
+    reused: Option<Vec<FileEntry>>,
 }
 
 pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     let start = Instant::now();
-    let month = opts.month;
-    let dir = opts.out.join(month.key());
-    let inputs = plan::inputs(&opts.files, month, opts.shard)?;
+    let dir = opts.out.join(opts.month.key());
+    let inputs = plan::inputs(&opts.files, opts.month, opts.shard)?;
     let hashes = EnvHashes::of(env)?;
-    let _lock = lock_month(&opts.out, month, opts.shard)?;
+    let _lock = lock_month(&opts.out, opts.month, opts.shard)?;
     let mut prev = Previous::load(&dir);
     let manifest_warnings = std::mem::take(&mut prev.warnings);
     let bar = Bar::new(opts.progress, inputs.len(), "checking");
-
-    // Pass 1: scan.
-    let scanned: Vec<Scanned> = inputs
-        .par_iter()
-        .map(|input| {
-            let s = scan(&hashes, &prev, &dir, month, input);
-            bar.inc();
-            s
-        })
-        .collect();
-
-    // Pass 2: render what is not reused, and the report alongside.
-    let pending: Vec<(usize, &str)> = (0..inputs.len())
-        .filter_map(|i| match &scanned[i] {
-            Scanned::Ready {
-                reused: None,
-                sha256,
-                ..
-            } => Some((i, sha256.as_str())),
-            _ => None,
-        })
-        .collect();
+    let run = Run {
+        env,
+        opts,
+        dir,
+        inputs,
+        hashes,
+        prev,
+        bar,
+    };
     let mut phases = Phases::new(start);
+    let scanned = run.scan_all();
     phases.mark("check");
-    bar.restart(pending.len(), "rendering");
-    let no_exclusions = HashSet::new();
-    let candidates = candidates(&inputs, &scanned);
-    let month_report = |exclude: &HashSet<usize>| {
-        report(
-            env,
-            &hashes,
-            &prev,
-            &dir,
-            (month, opts.shard),
-            &candidates,
-            exclude,
-        )
-    };
-    let (report_try, rendered) = rayon::join(
-        || month_report(&no_exclusions),
-        || {
-            pending
-                .par_iter()
-                .map(|&(i, sha256)| {
-                    let r = render_one(env, &dir, &inputs[i], sha256);
-                    if i % 16 == 0 {
-                        release_free_memory();
-                    }
-                    bar.inc();
-                    r.map(|r| (i, r))
-                })
-                .collect::<Result<Vec<_>>>()
-        },
-    );
+    let (rendered, report) = run.render_all(&scanned)?;
     phases.mark("render");
-    let rendered = rendered?;
-    // The report went ahead with every record that loaded; a record that failed later (an
-    // unknown template, a missing field, a character the fonts lack) is taken out again.
-    let failed_late: HashSet<usize> = rendered
-        .iter()
-        .filter(|(_, r)| r.is_err())
-        .map(|(i, _)| *i)
-        .collect();
-    let report: Option<ReportOutcome> = match report_try {
-        Ok(r) if failed_late.is_empty() => r,
-        Err(e) if failed_late.is_empty() => return Err(e),
-        _ => month_report(&failed_late)?,
-    };
-    drop(candidates);
-    let report = match report {
-        Some(r) => {
-            let (key, outputs, now) = (r.key.clone(), r.outputs.clone(), r.rendered_now());
-            r.write(&dir)?;
-            Some((key, outputs, now))
-        }
-        None => None,
-    };
-    bar.finish();
-
-    // Pass 3: finish.
-    let mut outcome: Vec<Option<std::result::Result<Vec<FileEntry>, Vec<Diagnostic>>>> =
-        vec![None; inputs.len()];
-    for (i, r) in rendered {
-        outcome[i] = Some(r);
-    }
-    let mut summary = Summary {
-        month,
-        shard: opts.shard,
-        records: 0,
-        rendered: 0,
-        reused: 0,
-        failed: 0,
-        other_months: 0,
-        documents: 0,
-        documents_rendered: 0,
-        dir: dir.clone(),
-        zip: None,
-        elapsed: Duration::ZERO,
-        phases: Vec::new(),
-        diagnostics: manifest_warnings,
-    };
-    let mut records = Vec::new();
-    let mut failed = Vec::new();
-    let mut files: Vec<FileEntry> = Vec::new();
-    for (i, (input, s)) in inputs.iter().zip(scanned).enumerate() {
-        match s {
-            Scanned::OtherMonth => summary.other_months += 1,
-            Scanned::Failed { sha256, diags } => {
-                summary.records += 1;
-                summary.failed += 1;
-                failed.push(failed_entry(input, sha256, &diags));
-                push_diagnostics(&mut summary.diagnostics, diags);
-            }
-            Scanned::Ready {
-                sha256,
-                key,
-                date,
-                warnings,
-                reused,
-                ..
-            } => {
-                summary.records += 1;
-                let result = match reused {
-                    Some(outputs) => {
-                        summary.reused += 1;
-                        Ok(outputs)
-                    }
-                    None => match outcome[i].take() {
-                        Some(Ok(outputs)) => {
-                            summary.rendered += 1;
-                            summary.documents_rendered += outputs.len();
-                            Ok(outputs)
-                        }
-                        Some(Err(diags)) => Err(diags),
-                        None => Err(vec![Diagnostic::error(&input.path, "not rendered")]),
-                    },
-                };
-                match result {
-                    Ok(outputs) => {
-                        records.push(RecordEntry {
-                            file: input.name.clone(),
-                            sha256,
-                            date,
-                            cache_key: key,
-                            outputs: outputs.iter().map(|f| f.path.clone()).collect(),
-                        });
-                        files.extend(outputs);
-                        push_diagnostics(&mut summary.diagnostics, warnings);
-                    }
-                    Err(mut diags) => {
-                        summary.failed += 1;
-                        for w in warnings {
-                            if !diags.contains(&w) {
-                                diags.push(w);
-                            }
-                        }
-                        failed.push(failed_entry(input, Some(sha256), &diags));
-                        push_diagnostics(&mut summary.diagnostics, diags);
-                    }
-                }
-            }
-        }
-    }
-    let report_entry = report.map(|(key, outputs, rendered_now)| {
-        if rendered_now {
-            summary.documents_rendered += outputs.len();
-        }
-        files.extend(outputs.iter().cloned());
-        ReportEntry {
-            cache_key: key,
-            outputs: outputs.into_iter().map(|f| f.path).collect(),
-        }
-    });
-    records.sort_by(|a, b| a.file.cmp(&b.file));
-    failed.sort_by(|a, b| a.file.cmp(&b.file));
-    files.sort();
-    summary.documents = files.len();
-
-    if summary.documents_rendered > 0 {
-        sync_dir(
-            &dir,
-            &files.iter().map(|f| dir.join(&f.path)).collect::<Vec<_>>(),
-        )?;
-    }
-    phases.mark("sync");
-    let manifest = Manifest {
-        format: FORMAT.into(),
-        tool: hashes.tool.clone(),
-        month: month.key(),
-        source_date_epoch: hashes.epoch,
-        shard: opts.shard.map(|s| ShardInfo {
-            index: s.index,
-            count: s.count,
-        }),
-        templates: hashes.templates.clone(),
-        fonts_sha256: hashes.fonts.clone(),
-        records,
-        report: report_entry,
-        failed,
-        files,
-    };
-    let bytes = manifest.to_bytes()?;
-    std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
-        path: dir.clone(),
-        source,
-    })?;
-    match opts.shard {
-        Some(shard) => {
-            write_atomic(&dir.join(shard.part_name()), &bytes)?;
-        }
-        None => {
-            let changed = write_atomic(&dir.join("manifest.json"), &bytes)?;
-            let zip = dir.join(format!("{}.zip", month.key()));
-            // Same manifest, same files (their hashes are in it): the same zip, if intact and
-            // holding this manifest (a run killed after writing the manifest left the old zip).
-            if changed || !zip::matches(&zip, &month.key(), &bytes) {
-                zip::write_bundle_zip(
-                    &zip,
-                    &dir,
-                    &month.key(),
-                    &bytes,
-                    &manifest.files,
-                    hashes.epoch,
-                )?;
-            }
-            summary.zip = Some(zip);
-            // The parts are folded into manifest.json now.
-            for part in &prev.parts {
-                let _ = std::fs::remove_file(part);
-            }
-        }
-    }
-    phases.mark("manifest+zip");
-    prune(&dir, &prev, &manifest, opts.shard);
+    let mut summary = run.summary(manifest_warnings);
+    let tally = run.tally(scanned, rendered, report, &mut summary);
+    run.commit(tally, &mut summary, &mut phases)?;
     summary.elapsed = start.elapsed();
     summary.phases = phases.0;
     Ok(summary)
+}
+
+/// What the three passes share: the inputs, the environment's hashes and what an earlier
+/// run left in the month's folder.
+struct Run<'a> {
+    env: &'a Env,
+    opts: &'a Options,
+    dir: PathBuf,
+    inputs: Vec<Input>,
+    hashes: EnvHashes,
+    prev: Previous,
+    bar: Bar,
+}
+
+/// Each rendered record's outcome, by input index.
+type RenderedRecords = Vec<(usize, Rendered)>;
+
+/// The report's cache key, its files, and whether they were rendered by this run.
+type ReportFiles = (String, Vec<FileEntry>, bool);
+
+/// What the manifest lists, gathered from every input's outcome.
+#[derive(Default)]
+struct Tally {
+    records: Vec<RecordEntry>,
+    failed: Vec<FailedEntry>,
+    files: Vec<FileEntry>,
+    report: Option<ReportEntry>,
+}
+
+impl Run<'_> {
+    /// Pass 1, *scan*: every input read, hashed, loaded and validated, in parallel.
+    fn scan_all(&self) -> Vec<Scanned> {
+        let month = self.opts.month;
+        self.inputs
+            .par_iter()
+            .map(|input| {
+                let s = scan(&self.hashes, &self.prev, &self.dir, month, input);
+                self.bar.inc();
+                s
+            })
+            .collect()
+    }
+
+    /// Pass 2, *render*: the records not reused, and the report alongside; the report again
+    /// without the records that failed while rendering. The report's files are in place
+    /// when this returns; each record's were written as soon as it rendered.
+    fn render_all(&self, scanned: &[Scanned]) -> Result<(RenderedRecords, Option<ReportFiles>)> {
+        let pending: Vec<(usize, &str)> = scanned
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s {
+                Scanned::Ready(Ready {
+                    reused: None,
+                    sha256,
+                    ..
+                }) => Some((i, sha256.as_str())),
+                _ => None,
+            })
+            .collect();
+        self.bar.restart(pending.len(), "rendering");
+        let candidates = candidates(&self.inputs, scanned);
+        let month_report = |exclude: &HashSet<usize>| {
+            report(
+                self.env,
+                &self.hashes,
+                &self.prev,
+                &self.dir,
+                (self.opts.month, self.opts.shard),
+                &candidates,
+                exclude,
+            )
+        };
+        let no_exclusions = HashSet::new();
+        let (report_try, rendered) = rayon::join(
+            || month_report(&no_exclusions),
+            || self.render_records(&pending),
+        );
+        let rendered = rendered?;
+        // The report went ahead with every record that loaded; a record that failed later
+        // (an unknown template, a missing field, a character the fonts lack) is taken out.
+        let failed_late: HashSet<usize> = rendered
+            .iter()
+            .filter(|(_, r)| r.is_err())
+            .map(|(i, _)| *i)
+            .collect();
+        let report: Option<ReportOutcome> = match report_try {
+            Ok(r) if failed_late.is_empty() => r,
+            Err(e) if failed_late.is_empty() => return Err(e),
+            _ => month_report(&failed_late)?,
+        };
+        let report = match report {
+            Some(r) => {
+                let (key, outputs, now) = (r.key.clone(), r.outputs.clone(), r.rendered_now());
+                r.write(&self.dir)?;
+                Some((key, outputs, now))
+            }
+            None => None,
+        };
+        self.bar.finish();
+        Ok((rendered, report))
+    }
+
+    /// Renders and writes the `pending` records (input index, SHA-256 of the scan).
+    fn render_records(&self, pending: &[(usize, &str)]) -> Result<Vec<(usize, Rendered)>> {
+        pending
+            .par_iter()
+            .map(|&(i, sha256)| {
+                let r = render_one(self.env, &self.dir, &self.inputs[i], sha256);
+                if i % 16 == 0 {
+                    release_free_memory();
+                }
+                self.bar.inc();
+                r.map(|r| (i, r))
+            })
+            .collect()
+    }
+
+    fn summary(&self, diagnostics: Vec<Diagnostic>) -> Summary {
+        Summary {
+            month: self.opts.month,
+            shard: self.opts.shard,
+            records: 0,
+            rendered: 0,
+            reused: 0,
+            failed: 0,
+            other_months: 0,
+            documents: 0,
+            documents_rendered: 0,
+            dir: self.dir.clone(),
+            zip: None,
+            elapsed: Duration::ZERO,
+            phases: Vec::new(),
+            diagnostics,
+        }
+    }
+
+    /// Every input's outcome (scan, render, reuse) into the manifest's lists, sorted, and
+    /// counted in `summary`.
+    fn tally(
+        &self,
+        scanned: Vec<Scanned>,
+        rendered: Vec<(usize, Rendered)>,
+        report: Option<ReportFiles>,
+        summary: &mut Summary,
+    ) -> Tally {
+        let mut outcome: Vec<Option<Rendered>> = vec![None; self.inputs.len()];
+        for (i, r) in rendered {
+            outcome[i] = Some(r);
+        }
+        let mut t = Tally::default();
+        for (i, (input, s)) in self.inputs.iter().zip(scanned).enumerate() {
+            match s {
+                Scanned::OtherMonth => summary.other_months += 1,
+                Scanned::Failed { sha256, diags } => {
+                    summary.records += 1;
+                    summary.failed += 1;
+                    t.failed.push(failed_entry(input, sha256, &diags));
+                    push_diagnostics(&mut summary.diagnostics, diags);
+                }
+                Scanned::Ready(ready) => t.ready(input, ready, outcome[i].take(), summary),
+            }
+        }
+        t.report = report.map(|(key, outputs, rendered_now)| {
+            if rendered_now {
+                summary.documents_rendered += outputs.len();
+            }
+            t.files.extend(outputs.iter().cloned());
+            ReportEntry {
+                cache_key: key,
+                outputs: outputs.into_iter().map(|f| f.path).collect(),
+            }
+        });
+        t.records.sort_by(|a, b| a.file.cmp(&b.file));
+        t.failed.sort_by(|a, b| a.file.cmp(&b.file));
+        t.files.sort();
+        summary.documents = t.files.len();
+        t
+    }
+
+    /// Pass 3, *commit*: one filesystem sync, then the manifest (the commit point), the zip,
+    /// and removal of the files earlier runs wrote that the bundle no longer holds.
+    fn commit(&self, tally: Tally, summary: &mut Summary, phases: &mut Phases) -> Result<()> {
+        let dir = &self.dir;
+        if summary.documents_rendered > 0 {
+            let written: Vec<PathBuf> = tally.files.iter().map(|f| dir.join(&f.path)).collect();
+            sync_dir(dir, &written)?;
+        }
+        phases.mark("sync");
+        let manifest = self.manifest(tally);
+        let bytes = manifest.to_bytes()?;
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        match self.opts.shard {
+            Some(shard) => {
+                write_atomic(&dir.join(shard.part_name()), &bytes)?;
+            }
+            None => summary.zip = Some(self.write_manifest_and_zip(&manifest, &bytes)?),
+        }
+        phases.mark("manifest+zip");
+        prune(dir, &self.prev, &manifest, self.opts.shard);
+        Ok(())
+    }
+
+    fn manifest(&self, tally: Tally) -> Manifest {
+        let hashes = &self.hashes;
+        Manifest {
+            format: FORMAT.into(),
+            tool: hashes.tool.clone(),
+            month: self.opts.month.key(),
+            source_date_epoch: hashes.epoch,
+            shard: self.opts.shard.map(|s| ShardInfo {
+                index: s.index,
+                count: s.count,
+            }),
+            templates: hashes.templates.clone(),
+            fonts_sha256: hashes.fonts.clone(),
+            records: tally.records,
+            report: tally.report,
+            failed: tally.failed,
+            files: tally.files,
+        }
+    }
+
+    /// `manifest.json` and the zip of an unsharded run (the shards' parts are folded into
+    /// it now); returns the zip's path.
+    fn write_manifest_and_zip(&self, manifest: &Manifest, bytes: &[u8]) -> Result<PathBuf> {
+        let (dir, key) = (&self.dir, self.opts.month.key());
+        let changed = write_atomic(&dir.join("manifest.json"), bytes)?;
+        let zip = dir.join(format!("{key}.zip"));
+        // Same manifest, same files (their hashes are in it): the same zip, if intact and
+        // holding this manifest (a run killed after writing the manifest left the old zip).
+        if changed || !zip::matches(&zip, &key, bytes) {
+            zip::write_bundle_zip(&zip, dir, &key, bytes, &manifest.files, self.hashes.epoch)?;
+        }
+        for part in &self.prev.parts {
+            let _ = std::fs::remove_file(part);
+        }
+        Ok(zip)
+    }
+}
+
+impl Tally {
+    /// A record that loaded: reused, rendered now, or failed while rendering.
+    fn ready(
+        &mut self,
+        input: &Input,
+        ready: Ready,
+        rendered: Option<Rendered>,
+        summary: &mut Summary,
+    ) {
+        let Ready {
+            sha256,
+            key,
+            date,
+            warnings,
+            reused,
+            ..
+        } = ready;
+        summary.records += 1;
+        let result = match (reused, rendered) {
+            (Some(outputs), _) => {
+                summary.reused += 1;
+                Ok(outputs)
+            }
+            (None, Some(Ok(outputs))) => {
+                summary.rendered += 1;
+                summary.documents_rendered += outputs.len();
+                Ok(outputs)
+            }
+            (None, Some(Err(diags))) => Err(diags),
+            (None, None) => Err(vec![Diagnostic::error(&input.path, "not rendered")]),
+        };
+        match result {
+            Ok(outputs) => {
+                self.records.push(RecordEntry {
+                    file: input.name.clone(),
+                    sha256,
+                    date,
+                    cache_key: key,
+                    outputs: outputs.iter().map(|f| f.path.clone()).collect(),
+                });
+                self.files.extend(outputs);
+                push_diagnostics(&mut summary.diagnostics, warnings);
+            }
+            Err(mut diags) => {
+                summary.failed += 1;
+                for w in warnings {
+                    if !diags.contains(&w) {
+                        diags.push(w);
+                    }
+                }
+                self.failed.push(failed_entry(input, Some(sha256), &diags));
+                push_diagnostics(&mut summary.diagnostics, diags);
+            }
+        }
+    }
 }
 
 fn scan(hashes: &EnvHashes, prev: &Previous, dir: &Path, month: Month, input: &Input) -> Scanned {
@@ -395,14 +478,14 @@ fn scan(hashes: &EnvHashes, prev: &Previous, dir: &Path, month: Month, input: &I
     let key = hashes.record_key(&sha256);
     // Templates, fields and glyphs are checked when the record renders.
     let reused = prev.reuse_record(dir, &input.name, &key);
-    Scanned::Ready {
+    Scanned::Ready(Ready {
         sha256,
         key,
         session_date: date,
         date: date.to_string(),
         warnings: loaded.warnings,
         reused,
-    }
+    })
 }
 
 /// The `YYYY-MM` of `session.date` in a record that did not load, read from the text: the
@@ -445,7 +528,7 @@ type Rendered = std::result::Result<Vec<FileEntry>, Vec<Diagnostic>>;
 fn render_one(env: &Env, dir: &Path, input: &Input, sha256: &str) -> Result<Rendered> {
     let bytes = match read_unchanged(&input.path, sha256) {
         Ok(bytes) => bytes,
-        Err(why) => return Ok(Err(vec![Diagnostic::error(&input.path, why)])),
+        Err(why) => return Ok(Err(vec![Diagnostic::error(&input.path, why.to_string())])),
     };
     let outcome = render_record_bytes(env, &input.path, &bytes);
     let files = match outcome.result {
@@ -498,12 +581,12 @@ fn candidates<'a>(inputs: &'a [Input], scanned: &'a [Scanned]) -> Vec<(usize, Ca
         .zip(scanned)
         .enumerate()
         .filter_map(|(i, (input, s))| match s {
-            Scanned::Ready {
+            Scanned::Ready(Ready {
                 sha256,
                 key,
                 session_date,
                 ..
-            } => Some((
+            }) => Some((
                 i,
                 Candidate {
                     input,

@@ -23,6 +23,7 @@ use std::io::{BufWriter, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use zip::result::ZipError;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipArchive, ZipWriter};
 
@@ -83,8 +84,8 @@ fn options_for(name: &str, epoch: i64) -> SimpleFileOptions {
 }
 
 /// One batch of entries as a small in-memory archive.
-fn batch(entries: &[(String, Source<'_>)], epoch: i64) -> Result<Vec<u8>> {
-    let zerr = |e: zip::result::ZipError| Error::Unfinished(format!("zip: {e}"));
+fn batch(zip_path: &Path, entries: &[(String, Source<'_>)], epoch: i64) -> Result<Vec<u8>> {
+    let zerr = |e| zip_error(zip_path, e);
     let mut z = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, src) in entries {
         let owned;
@@ -100,10 +101,23 @@ fn batch(entries: &[(String, Source<'_>)], epoch: i64) -> Result<Vec<u8>> {
         };
         z.start_file(name.as_str(), options_for(name, epoch))
             .map_err(zerr)?;
-        z.write_all(bytes)
-            .map_err(|e| Error::Unfinished(format!("zip: {e}")))?;
+        z.write_all(bytes).map_err(|e| zerr(e.into()))?;
     }
     Ok(z.finish().map_err(zerr)?.into_inner())
+}
+
+/// A zip failure writing `zip_path`: an I/O failure (a full disk) is told as one.
+fn zip_error(zip_path: &Path, e: ZipError) -> Error {
+    match e {
+        ZipError::Io(source) => Error::Io {
+            path: zip_path.to_path_buf(),
+            source,
+        },
+        source => Error::Zip {
+            path: zip_path.to_path_buf(),
+            source,
+        },
+    }
 }
 
 /// Copies a file into `out` in pieces of exactly 64 KiB (the last one shorter), so that a
@@ -160,7 +174,7 @@ fn write_zip(
         let p = p.to_path_buf();
         move |source| Error::Io { path: p, source }
     };
-    let zerr = |e: zip::result::ZipError| Error::Unfinished(format!("{}: {e}", zip_path.display()));
+    let zerr = |e| zip_error(zip_path, e);
     let folder = zip_path.parent().unwrap_or(Path::new("."));
     let tmp = temp_in(folder).map_err(io(zip_path))?;
     let mut sorted: Vec<&FileEntry> = files.iter().collect();
@@ -194,7 +208,7 @@ fn write_zip(
         for group in entries[start..end].chunks(wave) {
             let packed: Vec<Vec<u8>> = group
                 .par_chunks(BATCH)
-                .map(|b| batch(b, epoch))
+                .map(|b| batch(zip_path, b, epoch))
                 .collect::<Result<_>>()?;
             for bytes in packed {
                 let mut part = ZipArchive::new(Cursor::new(bytes)).map_err(zerr)?;
@@ -214,15 +228,22 @@ fn write_zip(
     let mut out = zip.finish().map_err(zerr)?;
     out.flush().map_err(io(zip_path))?;
     drop(out);
+    publish(tmp, zip_path)
+}
+
+/// Puts the complete archive `tmp` at `zip_path` unless that already holds the same bytes,
+/// and writes its checksum beside it; returns whether the file on disk changed.
+fn publish(tmp: tempfile::NamedTempFile, zip_path: &Path) -> Result<bool> {
+    let io = |source| Error::Io {
+        path: zip_path.to_path_buf(),
+        source,
+    };
     let fresh = hash_file(tmp.path());
     let changed = fresh.is_none() || fresh != hash_file(zip_path);
     if changed {
-        set_readable(tmp.as_file()).map_err(io(zip_path))?;
-        tmp.as_file().sync_all().map_err(io(zip_path))?;
-        tmp.persist(zip_path).map_err(|e| Error::Io {
-            path: zip_path.to_path_buf(),
-            source: e.error,
-        })?;
+        set_readable(tmp.as_file()).map_err(io)?;
+        tmp.as_file().sync_all().map_err(io)?;
+        tmp.persist(zip_path).map_err(|e| io(e.error))?;
     }
     if let Some((sha256, _)) = fresh {
         write_atomic(

@@ -51,9 +51,7 @@ pub fn execute(args: &BundleArgs) -> Result<i32> {
     if let Some(n) = args.jobs {
         pool = pool.num_threads(jobs(n)?);
     }
-    let pool = pool
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    let pool = pool.build()?;
     let summary = pool.install(|| run(&env, &opts))?;
     print_diagnostics(&summary.diagnostics);
     if args.timings {

@@ -16,17 +16,29 @@ use crate::diag::Diagnostic;
 
 /// The process exit codes.
 pub mod exit {
+    use crate::error::Error;
+
     pub const OK: i32 = 0;
     pub const RECORD_FAILED: i32 = 1;
     pub const USAGE: i32 = 2;
     pub const UNFINISHED: i32 = 3;
 
-    /// The exit code for an error that stopped the run: writing failed or the folder is
-    /// locked (3), otherwise what was asked cannot be done as asked (2).
-    pub fn for_error(e: &crate::error::Error) -> i32 {
+    /// The exit code for an error that stopped the run, by variant (no catch-all, so a new
+    /// variant must be sorted here): what was asked cannot be done as asked (2: arguments,
+    /// fonts, templates), or the run could not finish (3: a file could not be read or
+    /// written, the folder is locked, a renderer or the archive failed).
+    pub fn for_error(e: &Error) -> i32 {
         match e {
-            crate::error::Error::Io { .. } | crate::error::Error::Unfinished(_) => UNFINISHED,
-            _ => USAGE,
+            Error::Usage(_) | Error::Font(_) | Error::Template { .. } => USAGE,
+            Error::Io { .. }
+            | Error::Locked { .. }
+            | Error::Zip { .. }
+            | Error::Manifest(_)
+            | Error::Reread { .. }
+            | Error::Threads(_)
+            | Error::Spawn(_)
+            | Error::Pdf(_)
+            | Error::Docx(_) => UNFINISHED,
         }
     }
 }
@@ -59,5 +71,89 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         eprint!("{d}");
         eprintln!();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::exit::{for_error, UNFINISHED, USAGE};
+    use crate::error::{Error, Reread};
+
+    #[test]
+    fn issue11_each_error_variant_has_its_exit_code() {
+        let io = || std::io::Error::from_raw_os_error(28);
+        let path = || PathBuf::from("out/r/tin-bai.pdf");
+        let threads = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .spawn_handler(|_| Err(io()))
+            .build()
+            .expect_err("no thread can start");
+        let manifest = serde_json::from_str::<u8>("x").expect_err("not JSON");
+        let cases = [
+            (Error::Usage("--jobs must be at least 1".into()), USAGE),
+            (Error::Font("no Regular face".into()), USAGE),
+            (
+                Error::Template {
+                    name: "tin-bai".into(),
+                    message: "x".into(),
+                },
+                USAGE,
+            ),
+            (
+                Error::Io {
+                    path: path(),
+                    source: io(),
+                },
+                UNFINISHED,
+            ),
+            (
+                Error::Locked {
+                    folder: "out".into(),
+                    lock_file: "out/.vanthu.lock".into(),
+                },
+                UNFINISHED,
+            ),
+            (
+                Error::Zip {
+                    path: "b/2022-11.zip".into(),
+                    source: zip::result::ZipError::FileNotFound,
+                },
+                UNFINISHED,
+            ),
+            (Error::Manifest(manifest), UNFINISHED),
+            (
+                Error::Reread {
+                    path: path(),
+                    source: Reread::Changed {
+                        sha256: "ab".into(),
+                    },
+                },
+                UNFINISHED,
+            ),
+            (Error::Threads(threads), UNFINISHED),
+            (Error::Spawn(io()), UNFINISHED),
+            (Error::Pdf("x".into()), UNFINISHED),
+            (Error::Docx("x".into()), UNFINISHED),
+        ];
+        for (e, code) in cases {
+            assert_eq!(for_error(&e), code, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn issue11_an_io_error_keeps_its_path_and_its_source() {
+        let e = Error::Io {
+            path: PathBuf::from("out/r/tin-bai.pdf"),
+            source: std::io::Error::from_raw_os_error(28),
+        };
+        let shown = e.to_string();
+        assert!(shown.starts_with("out/r/tin-bai.pdf: "), "{shown}");
+        let source = std::error::Error::source(&e).expect("a source");
+        let io = source
+            .downcast_ref::<std::io::Error>()
+            .expect("the io::Error itself");
+        assert_eq!(io.raw_os_error(), Some(28));
     }
 }

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
+use serde_saphyr::granit_parser::ErrorKind;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::Diagnostic;
@@ -267,135 +268,74 @@ fn original(e: &serde_saphyr::Error) -> &serde_saphyr::Error {
     }
 }
 
+/// Where a parser error is, and the helpers that place a diagnostic there.
+struct Place<'a> {
+    file: &'a Path,
+    source: &'a str,
+    field: &'a str,
+    line: usize,
+    column: usize,
+}
+
+impl Place<'_> {
+    /// `d` at (l, c) of the source; line 0 is no place.
+    fn at(&self, d: Diagnostic, (l, c): (usize, usize)) -> Diagnostic {
+        if l == 0 {
+            d
+        } else {
+            d.at(self.source, l, c)
+        }
+    }
+
+    /// An error at the parser's place, on the field, with an optional hint.
+    fn plain(&self, message: String, hint: Option<String>) -> Diagnostic {
+        let d = Diagnostic::error(self.file, message).field(self.field.to_string());
+        let d = self.at(d, (self.line, self.column));
+        match hint {
+            Some(h) => d.hint(h),
+            None => d,
+        }
+    }
+
+    /// The text of the scalar at the parser's place.
+    fn value(&self) -> String {
+        scalar_at(self.source, self.line, self.column)
+    }
+}
+
 /// Turns a parser or serde error into a diagnostic a clerk can act on: what is wrong in
 /// plain words, where (the line of the field itself, or of its parent for a missing key),
-/// the field path, and how to fix it.
+/// the field path, and how to fix it. Each kind of error has its words: a fixed pair in
+/// [`fixed_words`], the YAML scanner's kinds in [`scanner_words`], the rest below.
 fn describe(file: &Path, source: &str, e: &serde_saphyr::Error, field: String) -> Diagnostic {
     use serde_saphyr::Error as E;
     let (line, column) = e
         .location()
         .map(|l| (l.line() as usize, l.column() as usize))
         .unwrap_or((0, 0));
-    let at = |d: Diagnostic, (l, c): (usize, usize)| {
-        if l == 0 {
-            d
-        } else {
-            d.at(source, l, c)
-        }
-    };
-    let here = (line, column);
-    let value = scalar_at(source, line, column);
-    let plain = |message: String, hint: Option<String>| {
-        let d = Diagnostic::error(file, message).field(field.clone());
-        let d = at(d, here);
-        match hint {
-            Some(h) => d.hint(h),
-            None => d,
-        }
+    let p = Place {
+        file,
+        source,
+        field: &field,
+        line,
+        column,
     };
     let inner = original(e);
+    if let Some((message, hint)) = fixed_words(inner) {
+        return p.plain(message, Some(hint.into()));
+    }
     match inner {
-        E::SerdeMissingField { field: name, .. } => {
-            // serde reports the end of the parent mapping; point at the parent's key
-            // instead (or the first line for a top-level key), and name the full path.
-            let (full, place) = if field.is_empty() {
-                (name.to_string(), first_content_line(source))
-            } else {
-                (format!("{field}.{name}"), locate(source, &field))
-            };
-            let parent = if field.is_empty() {
-                "the record".to_string()
-            } else {
-                format!("`{field}`")
-            };
-            let under = if field.is_empty() {
-                "at the top level, without indentation".to_string()
-            } else {
-                format!("under `{field}`, indented like its other keys")
-            };
-            at(
-                Diagnostic::error(
-                    file,
-                    format!("missing required key `{name}` in {parent}"),
-                )
-                .field(full),
-                place,
-            )
-            .hint(format!("add `{name}: …` {under}"))
-        }
+        E::SerdeMissingField { field: name, .. } => missing_field(&p, name),
         E::SerdeUnknownField {
             field: name,
             expected,
             ..
-        } => {
-            let best = expected
-                .iter()
-                .map(|k| (strsim_distance(name, k), *k))
-                .min();
-            let allowed = expected
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let hint = match best {
-                Some((d, k)) if d <= 3 || k.starts_with(name.as_str()) => {
-                    format!("did you mean `{k}`?")
-                }
-                _ => format!("allowed keys here: {allowed}"),
-            };
-            plain(format!("unknown key `{name}`"), Some(hint))
-        }
+        } => unknown_field(&p, name, expected),
         E::SerdeUnknownVariant {
             variant, expected, ..
-        } => {
-            let allowed = expected
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let hint = if expected.contains(&"party") && expected.contains(&"state") {
-                "`format` is `party` (Hướng dẫn 36-HD/VPTW) or `state` (Nghị định 30/2020/NĐ-CP)"
-                    .to_string()
-            } else {
-                format!("write one of {allowed}")
-            };
-            plain(
-                format!("`{variant}` is not allowed here; expected one of {allowed}"),
-                Some(hint),
-            )
-        }
-        E::Unexpected { expected, .. } => {
-            let (what, hint) = expected_shape(expected);
-            if let Some(item) = item_read_as_key(source, line).filter(|_| what == "a single value")
-            {
-                return plain(
-                    "this list item contains `: `, so YAML reads it as a key and a value, \
-                     not as text"
-                        .into(),
-                    Some(format!("put the item in quotes: `- {}`", quoted(&item))),
-                );
-            }
-            let found = if value.is_empty() {
-                String::new()
-            } else {
-                format!(", found `{value}`")
-            };
-            plain(format!("expected {what} here{found}"), Some(hint.into()))
-        }
-        E::InvalidScalar { ty, .. } => {
-            let written = match tag_before(source, line, column) {
-                Some(tag) => format!("{tag} {value}"),
-                None => value.clone(),
-            };
-            if let Some((message, hint)) = number_written_otherwise(ty, &written) {
-                return plain(message, Some(hint));
-            }
-            let (what, hint) = scalar_type(ty);
-            plain(
-                format!("`{value}` is not {what}"),
-                continuation_hint(source, line).or(Some(hint.into())),
-            )
-        }
+        } => unknown_variant(&p, variant, expected),
+        E::Unexpected { expected, .. } => unexpected(&p, expected),
+        E::InvalidScalar { ty, .. } => invalid_scalar(&p, ty),
         E::SerdeInvalidType {
             unexpected,
             expected,
@@ -405,27 +345,7 @@ fn describe(file: &Path, source: &str, e: &serde_saphyr::Error, field: String) -
             unexpected,
             expected,
             ..
-        } if (unexpected.contains("sequence") || unexpected.contains("map"))
-            && !expected.contains("sequence")
-            && !expected.contains("list") =>
-        {
-            // A text value (a line, a recipient, content) written as a list or a block of keys.
-            let (what, hint) = expected_shape("");
-            plain(format!("expected {what} here, found a {unexpected}"), Some(hint.into()))
-        }
-        E::SerdeInvalidType {
-            unexpected,
-            expected,
-            ..
-        }
-        | E::SerdeInvalidValue {
-            unexpected,
-            expected,
-            ..
-        } => plain(
-            format!("expected {expected}, found {unexpected}"),
-            Some("check the value against input/thuan-2022-11-10.yaml".into()),
-        ),
+        } => wrong_type(&p, unexpected, expected),
         E::Message { msg, .. } => {
             let hint = if msg.contains("impossible date") {
                 Some("check the day against the calendar".to_string())
@@ -434,181 +354,346 @@ fn describe(file: &Path, source: &str, e: &serde_saphyr::Error, field: String) -
             } else {
                 None
             };
-            plain(
+            p.plain(
                 strip_location_suffix(msg),
                 continuation_hint(source, line).or(hint),
             )
         }
-        E::NullIntoString { .. } => plain(
-            "the value is empty".into(),
-            Some("write the text after the colon (an optional key can be left out instead)".into()),
+        E::DuplicateMappingKey { key, .. } => duplicate_key(&p, key.as_deref()),
+        _ => scanner(&p, inner),
+    }
+}
+
+/// The errors told in the same words every time: (message, hint).
+fn fixed_words(e: &serde_saphyr::Error) -> Option<(String, &'static str)> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    use serde_saphyr::Error as E;
+    const ONE_DOCUMENT: &str = "the file holds more than one YAML document (`---`)";
+    let (message, hint) = match e {
+        E::NullIntoString { .. } => (
+            "the value is empty".to_string(),
+            "write the text after the colon (an optional key can be left out instead)",
         ),
-        E::DuplicateMappingKey { key, .. } => at(
-            Diagnostic::error(
-                file,
-                match key {
-                    Some(k) => format!("the key `{k}` appears twice"),
-                    None => "a key appears twice".into(),
-                },
-            )
-            .field(match key {
-                Some(k) if field.is_empty() => k.clone(),
-                Some(k) => format!("{field}.{k}"),
-                None => field.clone(),
-            }),
-            here,
-        )
-        .hint("keep one of them: a repeated key would silently replace the first"),
-        E::MultipleDocuments { .. } => plain(
-            "the file holds more than one YAML document (`---`)".into(),
-            Some("one file holds one working session; put the next one in its own file".into()),
-        ),
-        E::Eof { .. } => plain(
-            "the file ends in the middle of a value".into(),
-            Some("close the open quote or bracket".into()),
-        ),
-        E::Budget {
-            breach: serde_saphyr::budget::BudgetBreach::Documents { .. },
+        E::MultipleDocuments { .. }
+        | E::Budget {
+            breach: B::Documents { .. },
             ..
-        } => plain(
-            "the file holds more than one YAML document (`---`)".into(),
-            Some("one file holds one working session; put the next one in its own file".into()),
+        } => (
+            ONE_DOCUMENT.to_string(),
+            "one file holds one working session; put the next one in its own file",
         ),
-        E::Budget { breach, .. } => plain(
+        E::Eof { .. } => (
+            "the file ends in the middle of a value".to_string(),
+            "close the open quote or bracket",
+        ),
+        E::Budget { breach, .. } => (
             budget_message(breach),
-            Some("a record is plain keys, lists and text; anchors (`&`), aliases (`*`) and deep nesting are not needed".into()),
+            "a record is plain keys, lists and text; anchors (`&`), aliases (`*`) and deep \
+             nesting are not needed",
         ),
         E::AliasReplayLimitExceeded { .. }
         | E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayStackDepthExceeded { .. }
-        | E::AliasReplayCounterOverflow { .. } => plain(
-            format!(
-                "aliases (`*name`) expand to more than {MAX_REPLAYED_EVENTS} values; refused"
-            ),
-            Some("write the values out instead of repeating them with aliases".into()),
+        | E::AliasReplayCounterOverflow { .. } => (
+            format!("aliases (`*name`) expand to more than {MAX_REPLAYED_EVENTS} values; refused"),
+            "write the values out instead of repeating them with aliases",
         ),
-        E::UnknownAnchor { .. } => plain(
-            "this alias (`*name`) refers to no anchor (`&name`)".into(),
-            Some("write the value out; records do not need anchors".into()),
+        E::UnknownAnchor { .. } => (
+            "this alias (`*name`) refers to no anchor (`&name`)".to_string(),
+            "write the value out; records do not need anchors",
         ),
-        _ => {
-            let raw = inner.to_string();
-            let first = raw.lines().next().unwrap_or("invalid YAML");
-            let message = strip_location_suffix(&strip_location_prefix(first));
-            // A tab in the indentation: serde-saphyr points at the token before the tab;
-            // point at the tab itself.
-            if let Some((tl, tc)) = tab_indent(source, line) {
-                return at(
-                    Diagnostic::error(file, "a tab is used for indentation".to_string())
-                        .field(field.clone()),
-                    (tl, tc),
-                )
-                .hint("YAML indents with spaces only: replace the tab with spaces");
-            }
-            let (message, hint, place) = syntax(&message, source, line, column);
-            match place {
-                Some(p) => at(
-                    Diagnostic::error(file, message).field(field.clone()),
-                    p,
-                )
-                .hint(hint),
-                None => plain(message, Some(hint)),
-            }
-        }
+        _ => return None,
+    };
+    Some((message, hint))
+}
+
+/// serde reports a missing key at the end of the parent mapping; it is told at the parent's
+/// key instead (or the first line for a top-level key), with the full path.
+fn missing_field(p: &Place, name: &str) -> Diagnostic {
+    let field = p.field;
+    let (full, place) = if field.is_empty() {
+        (name.to_string(), first_content_line(p.source))
+    } else {
+        (format!("{field}.{name}"), locate(p.source, field))
+    };
+    let (parent, under) = if field.is_empty() {
+        (
+            "the record".to_string(),
+            "at the top level, without indentation".to_string(),
+        )
+    } else {
+        (
+            format!("`{field}`"),
+            format!("under `{field}`, indented like its other keys"),
+        )
+    };
+    let d =
+        Diagnostic::error(p.file, format!("missing required key `{name}` in {parent}")).field(full);
+    p.at(d, place).hint(format!("add `{name}: …` {under}"))
+}
+
+/// "`a`, `b`" for a list of allowed words.
+fn allowed(expected: &[&str]) -> String {
+    expected
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unknown_field(p: &Place, name: &str, expected: &[&'static str]) -> Diagnostic {
+    let best = expected
+        .iter()
+        .map(|k| (strsim_distance(name, k), *k))
+        .min();
+    let hint = match best {
+        Some((d, k)) if d <= 3 || k.starts_with(name) => format!("did you mean `{k}`?"),
+        _ => format!("allowed keys here: {}", allowed(expected)),
+    };
+    p.plain(format!("unknown key `{name}`"), Some(hint))
+}
+
+fn unknown_variant(p: &Place, variant: &str, expected: &[&'static str]) -> Diagnostic {
+    let allowed = allowed(expected);
+    let hint = if expected.contains(&"party") && expected.contains(&"state") {
+        "`format` is `party` (Hướng dẫn 36-HD/VPTW) or `state` (Nghị định 30/2020/NĐ-CP)"
+            .to_string()
+    } else {
+        format!("write one of {allowed}")
+    };
+    p.plain(
+        format!("`{variant}` is not allowed here; expected one of {allowed}"),
+        Some(hint),
+    )
+}
+
+fn unexpected(p: &Place, expected: &str) -> Diagnostic {
+    let (what, hint) = expected_shape(expected);
+    if let Some(item) = item_read_as_key(p.source, p.line).filter(|_| what == "a single value") {
+        return p.plain(
+            "this list item contains `: `, so YAML reads it as a key and a value, not as text"
+                .into(),
+            Some(format!("put the item in quotes: `- {}`", quoted(&item))),
+        );
+    }
+    let value = p.value();
+    let found = if value.is_empty() {
+        String::new()
+    } else {
+        format!(", found `{value}`")
+    };
+    p.plain(format!("expected {what} here{found}"), Some(hint.into()))
+}
+
+fn invalid_scalar(p: &Place, ty: &str) -> Diagnostic {
+    let value = p.value();
+    let written = match tag_before(p.source, p.line, p.column) {
+        Some(tag) => format!("{tag} {value}"),
+        None => value.clone(),
+    };
+    if let Some((message, hint)) = number_written_otherwise(ty, &written) {
+        return p.plain(message, Some(hint));
+    }
+    let (what, hint) = scalar_type(ty);
+    p.plain(
+        format!("`{value}` is not {what}"),
+        continuation_hint(p.source, p.line).or(Some(hint.into())),
+    )
+}
+
+/// serde's "invalid type" and "invalid value"; a text value (a line, a recipient, content)
+/// written as a list or a block of keys is told as such.
+fn wrong_type(p: &Place, unexpected: &str, expected: &str) -> Diagnostic {
+    let text_as_block = (unexpected.contains("sequence") || unexpected.contains("map"))
+        && !expected.contains("sequence")
+        && !expected.contains("list");
+    if text_as_block {
+        let (what, hint) = expected_shape("");
+        return p.plain(
+            format!("expected {what} here, found a {unexpected}"),
+            Some(hint.into()),
+        );
+    }
+    p.plain(
+        format!("expected {expected}, found {unexpected}"),
+        Some("check the value against input/thuan-2022-11-10.yaml".into()),
+    )
+}
+
+fn duplicate_key(p: &Place, key: Option<&str>) -> Diagnostic {
+    let message = match key {
+        Some(k) => format!("the key `{k}` appears twice"),
+        None => "a key appears twice".into(),
+    };
+    let field = match key {
+        Some(k) if p.field.is_empty() => k.to_string(),
+        Some(k) => format!("{}.{k}", p.field),
+        None => p.field.to_string(),
+    };
+    p.at(
+        Diagnostic::error(p.file, message).field(field),
+        (p.line, p.column),
+    )
+    .hint("keep one of them: a repeated key would silently replace the first")
+}
+
+/// Every other error: mostly the YAML scanner's, told by its kind ([`scanner_words`]).
+fn scanner(p: &Place, inner: &serde_saphyr::Error) -> Diagnostic {
+    let raw = inner.to_string();
+    let first = raw.lines().next().unwrap_or("invalid YAML");
+    let message = strip_location_suffix(&strip_location_prefix(first));
+    // A tab in the indentation: serde-saphyr points at the token before the tab; point at
+    // the tab itself.
+    if let Some((tl, tc)) = tab_indent(p.source, p.line) {
+        return p
+            .at(
+                Diagnostic::error(p.file, "a tab is used for indentation".to_string())
+                    .field(p.field.to_string()),
+                (tl, tc),
+            )
+            .hint("YAML indents with spaces only: replace the tab with spaces");
+    }
+    let (message, hint, place) = syntax(scan_kind(inner), &message, p);
+    match place {
+        Some(at) => p
+            .at(
+                Diagnostic::error(p.file, message).field(p.field.to_string()),
+                at,
+            )
+            .hint(hint),
+        None => p.plain(message, Some(hint)),
     }
 }
 
-/// Plain words for the YAML scanner's messages.
-fn syntax(
-    message: &str,
-    source: &str,
-    line: usize,
-    column: usize,
-) -> (String, String, Option<(usize, usize)>) {
-    let generic = "this is not valid YAML: check the quotes, brackets and indentation on this line and the one above";
+/// The kind of a YAML scanner error, which serde-saphyr passes on inside its error.
+fn scan_kind(e: &serde_saphyr::Error) -> Option<&ErrorKind> {
+    match e {
+        serde_saphyr::Error::ExternalMessage { source, .. } => match source.as_ref() {
+            serde_saphyr::ExternalMessageSource::Parser(scan) => Some(scan.kind()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A diagnostic's words: message, hint, and a better place than the parser's, if any.
+type Told = (String, String, Option<(usize, usize)>);
+
+/// Plain words for a YAML scanner error (`message` is its own words): (message, hint,
+/// a better place than the scanner's, if any).
+fn syntax(kind: Option<&ErrorKind>, message: &str, p: &Place) -> Told {
     let said = |m: &str, h: &str| (m.to_string(), h.to_string(), None);
-    if message.contains("recursion limit") || message.contains("nesting limit") {
+    let words = kind.and_then(scanner_words);
+    if let Some(Words::TooDeep) = words {
         return said(
             &format!("the record nests deeper than {MAX_DEPTH} levels; refused"),
             "a record is plain keys, lists and text, at most four levels deep",
         );
     }
-    if message.contains("unexpected character") || message.contains("control character") {
-        // The scanner names the character (`\u{f}`); find it (its reported place can be the
-        // start of the token).
-        let at_place = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .and_then(|l| l.chars().nth(column.saturating_sub(1)))
-            .filter(|c| c.is_control());
-        let named = named_char(message);
-        if let Some(c) = at_place.or(named.filter(|c| c.is_control())) {
-            let place = if at_place.is_some() {
-                None
-            } else {
-                first_char(source, c)
-            };
-            return (
-                format!("the file contains the control character U+{:04X}", c as u32),
-                "remove it; it often comes from copying text out of another program".into(),
-                place,
-            );
+    if let Some(&ErrorKind::UnexpectedCharacter { character }) = kind {
+        if let Some(told) = control_character(character, p) {
+            return told;
         }
     }
-    if let Some(open) = unclosed_bracket(source, line) {
-        said(
+    if let Some(open) = unclosed_bracket(p.source, p.line) {
+        return said(
             &format!("a `[` or `{{` opened on line {open} is never closed ({message})"),
             &format!("close the bracket on line {open}: `[a, b]`"),
-        )
-    } else if message.contains("mapping values are not allowed")
-        || message.contains("illegal placement of ':'")
-    {
-        said(
-            &format!("unexpected `:` ({message})"),
-            "a key is indented differently from the keys around it, or a value contains `: `; \
-             align the key with the keys above it, or put the value in quotes",
-        )
-    } else if message.contains("unclosed quote") || message.contains("quoted scalar") {
-        said(
-            "a quote is opened here and never closed",
-            "close the quote at the end of the value, or remove it",
-        )
-    } else if message.contains("simple key expected") {
-        said(
-            "a line of text where a key (`name:`) is expected",
-            "text that goes on from the line above must be indented more than its key \
-             (or written after `>-`); a new key needs its `:`",
-        )
-    } else if message.contains("did not find expected key")
-        || message.contains("did not find expected <document start>")
-    {
-        said(
-            "this line is not indented like the lines of its block",
-            "align it with the keys or `- ` items above it (same number of spaces)",
-        )
-    } else if message.contains("anchor or alias") {
-        said(
-            "`&` or `*` at the start of a value begins a YAML anchor or alias",
-            "records need no anchors or aliases: if the text starts with `&` or `*`, put it in quotes",
-        )
-    } else if message.contains("block scalar") {
-        said(
-            "text follows `>-` or `|` on the same line",
-            "start the text on the next line, indented under the key",
-        )
-    } else {
-        said(message, generic)
+        );
+    }
+    match words {
+        Some(Words::Fixed(m, h)) => said(m, h),
+        Some(Words::Quoting(m, h)) => said(&format!("{m} ({message})"), h),
+        Some(Words::TooDeep) | None => said(
+            message,
+            "this is not valid YAML: check the quotes, brackets and indentation on this line \
+             and the one above",
+        ),
     }
 }
 
-/// The character a scanner message names: `` `\u{f}' `` or `` `x' ``.
-fn named_char(message: &str) -> Option<char> {
-    let rest = &message[message.find('`')? + 1..];
-    if let Some(hex) = rest.strip_prefix("\\u{") {
-        let hex = &hex[..hex.find('}')?];
-        return u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
-    }
-    rest.chars().next()
+/// How a scanner error is told.
+enum Words {
+    /// These words.
+    Fixed(&'static str, &'static str),
+    /// These words, followed by the scanner's own in brackets.
+    Quoting(&'static str, &'static str),
+    /// The nesting limit.
+    TooDeep,
+}
+
+/// The table of the YAML scanner's errors that have words of their own, by kind; the
+/// others are told in the scanner's words. `tests::issue11_serde_saphyr_reports_these_shapes`
+/// pins what the parser reports for each case a record can meet.
+fn scanner_words(kind: &ErrorKind) -> Option<Words> {
+    use ErrorKind as K;
+    Some(match kind {
+        K::RecursionLimitExceeded => Words::TooDeep,
+        K::MappingValueNotAllowed | K::InvalidColonPlacement => Words::Quoting(
+            "unexpected `:`",
+            "a key is indented differently from the keys around it, or a value contains `: `; \
+             align the key with the keys above it, or put the value in quotes",
+        ),
+        K::UnclosedQuotedScalar
+        | K::DocumentIndicatorInQuotedScalar
+        | K::InvalidQuotedScalarIndent
+        | K::InvalidTrailingSingleQuotedScalar
+        | K::InvalidTrailingDoubleQuotedScalar
+        | K::UnknownQuotedScalarEscape
+        | K::InvalidQuotedScalarHexEscape
+        | K::InvalidLowSurrogateHexEscape
+        | K::InvalidLowSurrogate
+        | K::MissingLowSurrogate
+        | K::UnpairedLowSurrogate
+        | K::InvalidUnicodeEscape => Words::Fixed(
+            "a quote is opened here and never closed",
+            "close the quote at the end of the value, or remove it",
+        ),
+        K::SimpleKeyExpected => Words::Fixed(
+            "a line of text where a key (`name:`) is expected",
+            "text that goes on from the line above must be indented more than its key \
+             (or written after `>-`); a new key needs its `:`",
+        ),
+        K::ExpectedBlockMappingKey | K::ExpectedDocumentStart => Words::Fixed(
+            "this line is not indented like the lines of its block",
+            "align it with the keys or `- ` items above it (same number of spaces)",
+        ),
+        K::MissingAnchorOrAliasName => Words::Fixed(
+            "`&` or `*` at the start of a value begins a YAML anchor or alias",
+            "records need no anchors or aliases: if the text starts with `&` or `*`, put it in \
+             quotes",
+        ),
+        K::ZeroBlockScalarIndent
+        | K::InvalidBlockScalarHeader
+        | K::TabAtBlockScalarStart
+        | K::InvalidBlockScalarIndent => Words::Fixed(
+            "text follows `>-` or `|` on the same line",
+            "start the text on the next line, indented under the key",
+        ),
+        _ => return None,
+    })
+}
+
+/// A control character the scanner stopped at (its reported place can be the start of the
+/// token, so the character is looked for there first, then anywhere).
+fn control_character(named: char, p: &Place) -> Option<Told> {
+    let at_place = p
+        .source
+        .lines()
+        .nth(p.line.saturating_sub(1))
+        .and_then(|l| l.chars().nth(p.column.saturating_sub(1)))
+        .filter(|c| c.is_control());
+    let c = at_place.or(Some(named).filter(|c| c.is_control()))?;
+    let place = if at_place.is_some() {
+        None
+    } else {
+        first_char(p.source, c)
+    };
+    Some((
+        format!("the file contains the control character U+{:04X}", c as u32),
+        "remove it; it often comes from copying text out of another program".into(),
+        place,
+    ))
 }
 
 /// The first place of `c` in the source, 1-based.
@@ -855,10 +940,89 @@ mod tests {
 
     #[test]
     fn names_the_control_character_the_scanner_reports() {
-        assert_eq!(named_char("unexpected character: `\\u{f}'"), Some('\u{f}'));
-        assert_eq!(named_char("unexpected character: `x'"), Some('x'));
         let d = load_str(Path::new("x.yaml"), "format: party\n/&a\u{f}b: c\n").unwrap_err();
         assert!(d[0].message.contains("U+000F"), "{}", d[0]);
+    }
+
+    /// What serde-saphyr reports, in the terms `describe` matches on: the error's variant,
+    /// the scanner's kind, or the `expected` text it reads.
+    fn shape(e: &serde_saphyr::Error) -> String {
+        use serde_saphyr::Error as E;
+        let e = original(e);
+        if let Some(kind) = scan_kind(e) {
+            return format!("scan {kind:?}");
+        }
+        match e {
+            E::SerdeMissingField { field, .. } => format!("missing {field}"),
+            E::SerdeUnknownField { field, .. } => format!("unknown field {field}"),
+            E::SerdeUnknownVariant { variant, .. } => format!("unknown variant {variant}"),
+            E::Unexpected { expected, .. } => format!("unexpected, expected {expected}"),
+            E::InvalidScalar { ty, .. } => format!("invalid scalar {ty}"),
+            E::SerdeInvalidType {
+                unexpected,
+                expected,
+                ..
+            } => format!("invalid type {unexpected}, expected {expected}"),
+            E::DuplicateMappingKey { key, .. } => format!("duplicate {key:?}"),
+            E::NullIntoString { .. } => "null into string".into(),
+            E::MultipleDocuments { .. } => "multiple documents".into(),
+            E::Budget { breach, .. } => format!("budget {breach:?}"),
+            E::UnknownAnchor { .. } => "unknown anchor".into(),
+            E::Eof { .. } => "eof".into(),
+            E::Message { msg, .. } => format!("message {msg}"),
+            other => format!("other: {other}"),
+        }
+    }
+
+    /// serde-saphyr is pinned (`=` in Cargo.toml) because `describe` reads its errors: the
+    /// variants, the scanner's kinds and the `expected` texts. If an update changes what it
+    /// reports for these records, this fails, naming each change.
+    #[test]
+    fn issue11_serde_saphyr_reports_these_shapes() {
+        let cases: Vec<(&str, &str)> = vec![
+            ("format: party\nfoo: 1\n", "unknown field foo"),
+            ("format: nation\n", "unknown variant nation"),
+            (
+                "issuer:\n  name: X\n  name: Y\n",
+                "duplicate Some(\"name\")",
+            ),
+            ("format: 'open\n", "scan UnclosedQuotedScalar"),
+            ("format: party\n  bad: x\n", "unknown variant party bad"),
+            ("format: party\nsession\nx: 1\n", "scan SimpleKeyExpected"),
+            ("format: party\n- x\n", "scan ExpectedBlockMappingKey"),
+            ("format: *a\n", "unknown anchor"),
+            ("format: & y\n", "scan MissingAnchorOrAliasName"),
+            ("format: | text\n", "scan InvalidBlockScalarHeader"),
+            ("format: party: x\n", "scan MappingValueNotAllowed"),
+            ("format: \"a\\q\"\n", "scan UnknownQuotedScalarEscape"),
+            (
+                "format: party\n\u{f}x: 1\n",
+                "scan UnexpectedCharacter { character: '\\u{f}' }",
+            ),
+            ("documents: hello\n", "unexpected, expected sequence start"),
+            ("issuer: [a]\n", "unexpected, expected mapping start"),
+            ("issuer:\n  name:\n", "null into string"),
+            (
+                "session:\n  date: 2022-13-01\n",
+                "message impossible date `2022-13-01`: there is no month 13",
+            ),
+        ];
+        let mut changed = Vec::new();
+        for (yaml, want) in &cases {
+            let got = match serde_saphyr::from_str_with_options::<Record>(yaml, options()) {
+                Ok(_) => "parsed".to_string(),
+                Err(e) => shape(&e),
+            };
+            if got != *want {
+                changed.push(format!("{yaml:?}: now `{got}`, was `{want}`"));
+            }
+        }
+        assert!(
+            changed.is_empty(),
+            "serde-saphyr reports these records differently; update `describe` (and its pin \
+             in Cargo.toml):\n{}",
+            changed.join("\n")
+        );
     }
 
     #[test]

@@ -16,20 +16,15 @@ pub const HD36_FROM: Date = Date {
 };
 
 pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
-    let out = std::cell::RefCell::new(Vec::new());
-    let err = |path: &str, message: String, hint: &str| {
-        let (line, col) = locate(source, path);
-        let mut d = Diagnostic::error(file, message)
-            .at(source, line, col)
-            .field(path);
-        if !hint.is_empty() {
-            d = d.hint(hint);
-        }
-        out.borrow_mut().push(d);
+    let rules = Rules {
+        file,
+        source,
+        out: std::cell::RefCell::new(Vec::new()),
     };
-    let s = &record.session;
+    let err = |path: &str, message: String, hint: &str| rules.err(path, message, hint);
     // Whether a list may be empty is the templates' call (`requires:`); an empty item never is.
-    let directives = s
+    let directives = record
+        .session
         .conclusions
         .as_ref()
         .map(|c| c.directives.as_slice())
@@ -51,6 +46,41 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
         );
     }
     for (i, doc) in record.documents.iter().enumerate() {
+        rules.document(record, i, doc, &err);
+    }
+    let mut out = rules.out.into_inner();
+    invisible_characters(file, source, record, &mut out);
+    out
+}
+
+/// Where the rules' diagnostics go, and what they point into.
+struct Rules<'a> {
+    file: &'a Path,
+    source: &'a str,
+    out: std::cell::RefCell<Vec<Diagnostic>>,
+}
+
+impl Rules<'_> {
+    /// An error at the field `path`, with a hint unless it is empty.
+    fn err(&self, path: &str, message: String, hint: &str) {
+        let (line, col) = locate(self.source, path);
+        let mut d = Diagnostic::error(self.file, message)
+            .at(self.source, line, col)
+            .field(path);
+        if !hint.is_empty() {
+            d = d.hint(hint);
+        }
+        self.out.borrow_mut().push(d);
+    }
+
+    /// The rules of document `i` of the record.
+    fn document(
+        &self,
+        record: &Record,
+        i: usize,
+        doc: &crate::model::record::DocumentEntry,
+        err: &dyn Fn(&str, String, &str),
+    ) {
         let here = format!("documents[{i}]");
         if !is_template_name(&doc.template) {
             err(
@@ -61,13 +91,13 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
         }
         if let Some(date) = doc.date {
             if record.format == Format::Party && date < HD36_FROM {
-                let (line, col) = locate(source, &format!("{here}.date"));
-                out.borrow_mut().push(
+                let (line, col) = locate(self.source, &format!("{here}.date"));
+                self.out.borrow_mut().push(
                     Diagnostic::warning(
-                        file,
+                        self.file,
                         format!("{date} is before Hướng dẫn 36-HD/VPTW took effect (2018-04-03)"),
                     )
-                    .at(source, line, col)
+                    .at(self.source, line, col)
                     .field(format!("{here}.date"))
                     .hint("the layout follows HD 36; check it against the rules of that time"),
                 );
@@ -109,18 +139,11 @@ pub fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
                 continue;
             };
             for (line_no, line) in authority.lines().enumerate() {
-                check_authority_line(
-                    record.format,
-                    line,
-                    line_no,
-                    &format!("{here}.{field}.authority"),
-                    &err,
-                );
+                let path = format!("{here}.{field}.authority");
+                check_authority_line(record.format, line, line_no, &path, err);
             }
         }
     }
-    invisible_characters(file, source, record, &mut out.borrow_mut());
-    out.into_inner()
 }
 
 /// Characters that print as nothing: control characters (a NUL or an escape from `\u0000`

@@ -54,12 +54,7 @@ pub fn with_report_stream<R>(
     let (Some(last_date), true) = (sessions.date(n.wrapping_sub(1)), n > 0) else {
         return Ok(None);
     };
-    if !env.engine.has(TEMPLATE) {
-        return Err(Error::Template {
-            name: TEMPLATE.into(),
-            message: "the monthly report template is missing".into(),
-        });
-    }
+    require_template(env)?;
     let data = report_data(year, month, n);
     let front = env.engine.render_front(TEMPLATE, &data)?;
     // The issuer and format are the first record's; it is read now and dropped.
@@ -93,10 +88,7 @@ pub fn with_report_stream<R>(
                 .spawn_scoped(scope, move || {
                     produce(env, data, sessions, profile, width, &tx);
                 })
-                .map_err(|source| Error::Io {
-                    path: TEMPLATE.into(),
-                    source,
-                })?
+                .map_err(Error::Spawn)?
         };
         let body = LastBodyBlock::new(Received { rx, done: false }, layout, profile);
         let blocks = head
@@ -122,6 +114,16 @@ pub fn with_report_stream<R>(
             });
         }
         result.map(Some)
+    })
+}
+
+fn require_template(env: &Env) -> Result<()> {
+    if env.engine.has(TEMPLATE) {
+        return Ok(());
+    }
+    Err(Error::Template {
+        name: TEMPLATE.into(),
+        message: "the monthly report template is missing".into(),
     })
 }
 

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::doc::Document;
 use crate::env::Env;
-use crate::error::{Error, Result};
+use crate::error::{Error, Reread, Result};
 use crate::model::load::{load_bytes, MAX_RECORD_BYTES};
 use crate::model::record::{Date, Record};
 use crate::template::each_session::Sessions;
@@ -126,34 +126,32 @@ fn out_of_range(i: usize) -> Error {
 /// Reads a record again for the report: the same bytes as in the scan, or an error naming
 /// the file.
 fn read_checked(s: &SessionRef) -> Result<Record> {
-    let bytes = read_unchanged(&s.path, &s.sha256)
-        .map_err(|why| Error::Unfinished(format!("{}: {why}", s.path.display())))?;
+    let reread = |source| Error::Reread {
+        path: s.path.clone(),
+        source,
+    };
+    let bytes = read_unchanged(&s.path, &s.sha256).map_err(reread)?;
     match load_bytes(&s.path, &bytes) {
         Ok(loaded) => Ok(loaded.record),
-        Err(diags) => Err(Error::Usage(format!(
-            "{}: no longer loads: {}",
-            s.path.display(),
+        Err(diags) => Err(reread(Reread::NoLongerLoads(
             diags
                 .first()
                 .map(|d| d.to_string())
-                .unwrap_or_else(|| "unknown error".into())
+                .unwrap_or_else(|| "unknown error".into()),
         ))),
     }
 }
 
 /// The bytes of the record at `path` if they still have the SHA-256 read at the start of
-/// the run; otherwise why not (the message does not name the file: the caller does).
-pub fn read_unchanged(path: &Path, sha256: &str) -> std::result::Result<Vec<u8>, String> {
-    let changed = || {
-        format!(
-            "the file changed while the bundle was being made (it no longer has the SHA-256 \
-             read at the start, {sha256}); run the bundle again"
-        )
+/// the run; otherwise why not.
+pub fn read_unchanged(path: &Path, sha256: &str) -> std::result::Result<Vec<u8>, Reread> {
+    let changed = || Reread::Changed {
+        sha256: sha256.to_string(),
     };
     if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_RECORD_BYTES as u64) {
         return Err(changed());
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file again: {e}"))?;
+    let bytes = std::fs::read(path).map_err(Reread::Unreadable)?;
     if crate::hashing::sha256_hex(&bytes) != sha256 {
         return Err(changed());
     }

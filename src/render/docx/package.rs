@@ -101,7 +101,7 @@ fn patch(name: &str, data: Vec<u8>, title: &str, family: &str) -> Result<Vec<u8>
     Ok(text.replacen(&anchor, &replacement, 1).into_bytes())
 }
 
-const NORMAL_RPR: &str = r#"<w:name w:val="Normal" /><w:rPr />"#;
+pub(super) const NORMAL_RPR: &str = r#"<w:name w:val="Normal" /><w:rPr />"#;
 
 /// XML text and attribute escaping; characters XML cannot hold are dropped.
 fn escape(s: &str) -> String {

@@ -661,3 +661,75 @@ fn a_later_section_copies_the_body_sect_pr_and_restarts_or_continues_the_numbers
     });
     assert!(splice::section_properties("<w:p />", restart).is_err());
 }
+
+/// docx-rs is pinned (`=` in Cargo.toml) because its XML is patched as text: the body's
+/// `w:sectPr` (splice.rs), a paragraph's `</w:pPr>` and a row's `</w:trPr>` (blocks.rs),
+/// the `Normal` style and the core properties' end (package.rs). If an update writes any
+/// of them otherwise, this fails, naming it.
+#[test]
+fn issue11_docx_rs_writes_the_markup_we_patch() {
+    use docx_rs::{
+        AlignmentType, BuildXML, Docx, Header, Paragraph, Run, Table, TableCell, TableRow,
+    };
+    let placeholder = Paragraph::new().add_run(Run::new().add_text("placeholder"));
+    let docx = Docx::new()
+        .page_size(11906, 16838)
+        .header(Header::new().add_paragraph(Paragraph::new()))
+        .first_header(Header::new().add_paragraph(Paragraph::new()))
+        .add_paragraph(placeholder.clone());
+    let stored = splice::pack(docx).expect("docx-rs packs");
+    let document = part(&stored, "word/document.xml");
+    let styles = part(&stored, "word/styles.xml");
+    let core = part(&stored, "docProps/core.xml");
+    let body_end = document
+        .split_once(&String::from_utf8(placeholder.build()).expect("utf-8"))
+        .map(|(_, tail)| tail.to_string())
+        .unwrap_or_default();
+    let para = String::from_utf8(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(Run::new().add_text("x"))
+            .build(),
+    )
+    .expect("utf-8");
+    let cell = || TableCell::new().add_paragraph(Paragraph::new());
+    let row = String::from_utf8(TableRow::new(vec![cell()]).cant_split().build()).expect("utf-8");
+    let table =
+        String::from_utf8(Table::new(vec![TableRow::new(vec![cell()])]).build()).expect("utf-8");
+    let checks = [
+        (
+            "the placeholder once in document.xml",
+            document.matches("placeholder").count() == 1,
+        ),
+        (
+            "one <w:sectPr> after the body",
+            body_end.matches("<w:sectPr>").count() == 1,
+        ),
+        ("its </w:sectPr>", body_end.contains("</w:sectPr>")),
+        ("<w:titlePg /> in it", body_end.contains("<w:titlePg />")),
+        ("no pgNumType in it", !body_end.contains("pgNumType")),
+        (
+            "</w:pPr> in a paragraph",
+            para.matches("</w:pPr>").count() == 1,
+        ),
+        ("</w:trPr> in a row", row.matches("</w:trPr>").count() == 1),
+        ("a row inside a table's XML", table.contains("<w:tr>")),
+        (
+            "the Normal style's empty run properties",
+            styles.matches(package::NORMAL_RPR).count() == 1,
+        ),
+        (
+            "</cp:coreProperties>",
+            core.contains("</cp:coreProperties>"),
+        ),
+    ];
+    let changed: Vec<&str> = checks
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(what, _)| *what)
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "docx-rs writes its XML otherwise; update the text patches and the pin: {changed:?}"
+    );
+}
