@@ -6,13 +6,8 @@ use crate::doc::model::{Align, Block, Mm, Paragraph, Rule, Run, SectionStart};
 use crate::fonts::FontBook;
 use crate::profile::{single_pitch, Profile, SummaryMark};
 
-/// Size of the appendix's heading lines (NĐ 30 Mẫu 2.1: 14 pt).
-const HEADING_PT: f32 = 14.0;
-
-/// The rule's fraction of the title's width when the profile marks the summary with text.
-const DEFAULT_RULE_FRACTION: f32 = 1.0 / 3.0;
-
-fn line(text: String, bold: bool, italic: bool, space_before_pt: f32) -> Block {
+/// One centred heading line of `size` points.
+fn line(text: String, size: f32, bold: bool, italic: bool) -> Block {
     Block::Para(Paragraph {
         runs: vec![Run {
             text,
@@ -21,12 +16,12 @@ fn line(text: String, bold: bool, italic: bool, space_before_pt: f32) -> Block {
             underline: false,
         }],
         align: Align::Center,
-        size_pt: HEADING_PT,
+        size_pt: size,
         first_indent: 0.0,
         left_indent: 0.0,
-        space_before_pt,
+        space_before_pt: 0.0,
         space_after_pt: 0.0,
-        line_pitch_pt: single_pitch(HEADING_PT),
+        line_pitch_pt: single_pitch(size),
         keep_with_next: true,
     })
 }
@@ -57,22 +52,21 @@ pub fn appendix_blocks(
     };
     let fraction = match profile.summary_mark {
         SummaryMark::Rule(f) => f,
-        SummaryMark::Text(_) => DEFAULT_RULE_FRACTION,
+        SummaryMark::Text(_) => profile.measures.appendix_rule_fraction,
     };
-    let title_width = fonts
-        .width_mm(&title, true, false, HEADING_PT)
-        .min(text_width);
+    let size = profile.measures.appendix_heading_size;
+    let title_width = fonts.width_mm(&title, true, false, size).min(text_width);
     let mut out = vec![
         Block::Section(SectionStart {
             restart_numbering: true,
         }),
-        line(label, true, false, 0.0),
-        line(title, true, false, 0.0),
-        line(attached, false, true, 0.0),
+        line(label, size, true, false),
+        line(title, size, true, false),
+        line(attached, size, false, true),
         Block::Rule(Rule {
             length: title_width * fraction,
             thickness_pt: profile.rule_thickness_pt,
-            space_before_pt: 1.0,
+            space_before_pt: profile.measures.rule_space_before,
             space_after_pt: 0.0,
         }),
     ];

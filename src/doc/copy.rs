@@ -7,7 +7,6 @@
 use crate::doc::assemble::{page_setup, para, rule, tail, width_of, wrap, AssemblyInput};
 use crate::doc::model::*;
 use crate::doc::names;
-use crate::model::record::Format;
 use crate::model::record::{Copy, COPY_FORMS};
 use crate::profile::{single_pitch, Profile};
 
@@ -16,15 +15,12 @@ use crate::profile::{single_pitch, Profile};
 pub(crate) fn copy_document(original: &Document, copy: &Copy, input: &AssemblyInput) -> Document {
     let p = input.format.profile();
     let (form, abbr, suffix) = copy.known_form().copied().unwrap_or(COPY_FORMS[0]);
-    let abbr = match input.format {
-        Format::Party => "BS",
-        Format::State => abbr,
-    };
+    let abbr = p.copy_number_abbr.unwrap_or(abbr);
     let mut blocks = original.blocks.clone();
     blocks.push(Block::Rule(Rule {
         length: original.page.text_width(),
         thickness_pt: p.rule_thickness_pt,
-        space_before_pt: 12.0,
+        space_before_pt: p.measures.copy_rule_space_before,
         space_after_pt: 0.0,
     }));
     blocks.push(copy_header(copy, form, abbr, p, input));
@@ -71,8 +67,8 @@ fn copy_header(copy: &Copy, form: &str, abbr: &str, p: &Profile, input: &Assembl
         p.date,
         Align::Center,
     );
-    number_para.space_before_pt = 6.0;
-    date_para.space_before_pt = 6.0;
+    number_para.space_before_pt = p.measures.number_row_space_before;
+    date_para.space_before_pt = p.measures.number_row_space_before;
     number_para.line_pitch_pt = single_pitch(p.date.size);
     let rows = vec![
         vec![left, right],
@@ -84,6 +80,6 @@ fn copy_header(copy: &Copy, form: &str, abbr: &str, p: &Profile, input: &Assembl
     Block::Columns(Columns {
         widths: vec![left_w, page_setup(p).text_width() - left_w],
         rows,
-        space_before_pt: 6.0,
+        space_before_pt: p.measures.copy_header_space_before,
     })
 }

@@ -110,6 +110,9 @@ pub struct Profile {
     /// UNVERIFIED), 6 pt below it.
     pub letter_summary_prefix: &'static str,
     pub letter_summary: LineStyle,
+    /// The type abbreviation in a copy's number (Party `BS`); `None`: the form's own (State
+    /// `SY`, `SL`, `TrS`).
+    pub copy_number_abbr: Option<&'static str>,
     /// Whether a công văn number carries a type abbreviation (Party `Số 12-CV/HU`; State
     /// `Số: 12/UBND-VX` has none).
     pub letter_number_has_abbr: bool,
@@ -124,7 +127,7 @@ pub struct Profile {
     pub measures: Measures,
 }
 
-/// The numbers of the layout besides the line styles above. Both profiles use [`MEASURES`]
+/// The numbers of the layout besides the line styles above. Both profiles use `MEASURES`
 /// today; a profile that differs gives its own.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measures {
@@ -168,6 +171,14 @@ pub struct Measures {
     /// signers).
     pub closing_space_before: f32,
     pub recipients_row_space_before: f32,
+    /// A copy (Mẫu 3.1): space above the rule across the text width under the copied
+    /// document, and above the copy's header block.
+    pub copy_rule_space_before: f32,
+    pub copy_header_space_before: f32,
+    /// An appendix (Mẫu 2.1): the size of its heading lines, and its rule's fraction of the
+    /// title's width when the profile marks the summary with text, not a rule.
+    pub appendix_heading_size: f32,
+    pub appendix_rule_fraction: f32,
 }
 
 /// The measures both profiles share.
@@ -195,6 +206,10 @@ const MEASURES: Measures = Measures {
     byline_space_before: 12.0,
     closing_space_before: 12.0,
     recipients_row_space_before: 12.0,
+    copy_rule_space_before: 12.0,
+    copy_header_space_before: 6.0,
+    appendix_heading_size: 14.0,
+    appendix_rule_fraction: 1.0 / 3.0,
 };
 
 impl Profile {

@@ -58,6 +58,7 @@ pub(crate) static PARTY: Profile = Profile {
     letter_summary_prefix: "V/v ",
     letter_summary: style(12.0, false, true, false),
     letter_number_has_abbr: true,
+    copy_number_abbr: Some("BS"),
     minutes_date_line: true,
     mark: style(14.0, true, false, false),
     address: style(11.0, false, false, false),

@@ -54,6 +54,7 @@ pub(crate) static STATE: Profile = Profile {
     letter_summary_prefix: "V/v ",
     letter_summary: style(12.0, false, false, false),
     letter_number_has_abbr: false,
+    copy_number_abbr: None,
     minutes_date_line: false,
     mark: B14,
     address: style(11.0, false, false, false),
