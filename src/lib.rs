@@ -60,7 +60,7 @@ pub use env::Env;
 pub use error::{Error, Result};
 pub use fonts::FontBook;
 pub use model::{load_file, load_str, Format, Loaded, Record};
-pub use pipeline::documents_for;
+pub use pipeline::{documents_for, documents_for_bytes};
 pub use render::docx::DocxRenderer;
 pub use render::pdf::PdfRenderer;
 pub use render::{all as renderers, Output, RenderContext, Renderer};

@@ -42,7 +42,7 @@ pub fn documents_for(env: &Env, file: &Path) -> Result<(Loaded, Vec<Document>), 
 
 /// [`documents_for`] a record whose bytes were already read (and hashed) by the caller: the
 /// documents are made from exactly these bytes, the file is not read again.
-pub(crate) fn documents_for_bytes(
+pub fn documents_for_bytes(
     env: &Env,
     file: &Path,
     bytes: &[u8],

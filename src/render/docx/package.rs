@@ -3,6 +3,7 @@
 //! `docProps/core.xml`, the fonts of the `Normal` style in `word/styles.xml`).
 
 use std::io::{Cursor, Read, Seek, Write};
+use std::sync::{Arc, Mutex};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipArchive, ZipWriter};
@@ -55,10 +56,15 @@ pub(super) fn recompress<W: Write + Seek>(
             .read_to_end(&mut data)
             .map_err(|e| Error::Docx(format!("re-packing {name}: {e}")))?;
         let data = patch(&name, data, title, family)?;
-        let options = base
-            .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(9))
-            .unix_permissions(0o644);
+        let options = file_options(base);
+        if name != DOCUMENT && name != CORE {
+            let part = compressed_part(&name, &data, base)?;
+            let mut part = ZipArchive::new(Cursor::new(&part[..])).map_err(err)?;
+            output
+                .raw_copy_file(part.by_index_raw(0).map_err(err)?)
+                .map_err(err)?;
+            continue;
+        }
         output.start_file(name.as_str(), options).map_err(err)?;
         match complete.take_if(|_| name == DOCUMENT) {
             Some(complete) => complete(&data, &mut output)?,
@@ -71,6 +77,57 @@ pub(super) fn recompress<W: Write + Seek>(
         return Err(Error::Docx(format!("docx-rs wrote no {DOCUMENT}")));
     }
     output.finish().map_err(err)
+}
+
+/// The part that holds the title: it differs from document to document.
+const CORE: &str = "docProps/core.xml";
+
+/// How every file entry is written: Deflate at level 9, permissions 0644.
+fn file_options(base: SimpleFileOptions) -> SimpleFileOptions {
+    base.compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .unix_permissions(0o644)
+}
+
+/// Parts compressed before, as one-entry archives: the name, the part's bytes, the archive.
+type Parts = Vec<(String, Vec<u8>, Arc<Vec<u8>>)>;
+
+/// The compressed parts kept; the oldest goes first. A run renders a few page setups and
+/// font families, each giving about 15 parts that are the same in every document.
+const PARTS_KEPT: usize = 128;
+
+static PARTS: Mutex<Parts> = Mutex::new(Vec::new());
+
+/// Part `name` holding `data`, compressed, as a one-entry archive written with
+/// [`file_options`]; copied raw into the package, it gives the bytes compressing it there
+/// would. The parts docx-rs writes besides the body and the title are the same in every
+/// document of a page setup and font family: each is compressed (at level 9) once, not once
+/// a document (the reference notice's DOCX: 15 of its 18 parts, 0.7 of 2.6 ms on one core).
+fn compressed_part(name: &str, data: &[u8], base: SimpleFileOptions) -> Result<Arc<Vec<u8>>> {
+    let lock = || {
+        PARTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let found = lock()
+        .iter()
+        .find(|(n, d, _)| n == name && d == data)
+        .map(|(_, _, part)| Arc::clone(part));
+    if let Some(part) = found {
+        return Ok(part);
+    }
+    let err = |e: zip::result::ZipError| Error::Docx(format!("compressing {name}: {e}"));
+    let mut one = ZipWriter::new(Cursor::new(Vec::new()));
+    one.start_file(name, file_options(base)).map_err(err)?;
+    one.write_all(data)
+        .map_err(|e| Error::Docx(format!("compressing {name}: {e}")))?;
+    let part = Arc::new(one.finish().map_err(err)?.into_inner());
+    let mut parts = lock();
+    if parts.len() >= PARTS_KEPT {
+        parts.remove(0);
+    }
+    parts.push((name.to_owned(), data.to_vec(), Arc::clone(&part)));
+    Ok(part)
 }
 
 fn patch(name: &str, data: Vec<u8>, title: &str, family: &str) -> Result<Vec<u8>> {
@@ -119,4 +176,56 @@ fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> SimpleFileOptions {
+        SimpleFileOptions::default()
+            .last_modified_time(DateTime::default())
+            .system(System::Unix)
+            .large_file(false)
+    }
+
+    /// An archive of `parts`, each compressed in place or copied from [`compressed_part`].
+    fn archive(parts: &[(&str, &[u8])], copied: bool) -> Vec<u8> {
+        let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in parts {
+            if copied {
+                let part = compressed_part(name, data, base()).unwrap();
+                let mut one = ZipArchive::new(Cursor::new(&part[..])).unwrap();
+                out.raw_copy_file(one.by_index_raw(0).unwrap()).unwrap();
+            } else {
+                out.start_file(*name, file_options(base())).unwrap();
+                out.write_all(data).unwrap();
+            }
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn issue11_parts_compressed_once_give_the_bytes_compressed_in_place() {
+        let styles = "<w:styles>".repeat(300);
+        let parts: [(&str, &[u8]); 3] = [
+            ("word/styles.xml", styles.as_bytes()),
+            ("word/settings.xml", b"<w:settings />"),
+            ("word/empty.xml", b""),
+        ];
+        let direct = archive(&parts, false);
+        // Twice: the second time every part comes from the kept ones.
+        assert_eq!(archive(&parts, true), direct);
+        assert_eq!(archive(&parts, true), direct);
+        // A part is found by its bytes, not only its name.
+        let other: [(&str, &[u8]); 1] = [("word/settings.xml", b"<w:settings/>")];
+        assert_eq!(archive(&other, true), archive(&other, false));
+        let mut zip = ZipArchive::new(Cursor::new(&direct[..])).unwrap();
+        let mut text = String::new();
+        zip.by_name("word/styles.xml")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, styles);
+    }
 }
