@@ -211,6 +211,7 @@ pub fn page_setup(p: &Profile) -> PageSetup {
         page_number: PageNumberStyle {
             size_pt: p.page_number_size,
             from_top: p.page_number_from_top,
+            line_pitch_pt: single_pitch(p.page_number_size),
         },
         first_page_footer: None,
     }

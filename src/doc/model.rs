@@ -48,6 +48,8 @@ pub struct PageNumberStyle {
     pub size_pt: f32,
     /// Distance from the top edge of the paper to the top of the number's line box.
     pub from_top: Mm,
+    /// The height of the number's line box (the header paragraph's exact line pitch).
+    pub line_pitch_pt: f32,
 }
 
 impl PageSetup {

@@ -57,24 +57,7 @@ const RULES: &[(&str, &str, &str)] = &[
 
 /// Known violations in `src/render/pdf` (the lead's PDF rewrite removes them, and this list):
 /// (file, the offence as reported after the file name). Nothing else may be added here.
-const ALLOWED: &[(&str, &str)] = &[
-    // The PDF elements compute header/closing line pitches from the profile instead of reading
-    // the paragraph's `line_pitch_pt`.
-    (
-        "src/render/pdf/elements.rs",
-        "imports crate::profile::single_pitch (renderers read only the document model",
-    ),
-    // embed ↔ file: the font embedding writes through the file writer, which deflates with
-    // the embedding's `deflate`.
-    (
-        "src/render/pdf/embed.rs",
-        "is in a file cycle: src/render/pdf/embed.rs → src/render/pdf/file.rs",
-    ),
-    (
-        "src/render/pdf/file.rs",
-        "is in a file cycle: src/render/pdf/file.rs → src/render/pdf/embed.rs",
-    ),
-];
+const ALLOWED: &[(&str, &str)] = &[];
 
 #[test]
 fn issue11_no_module_imports_from_a_layer_above_and_no_file_cycles() {

@@ -28,6 +28,7 @@ fn page() -> PageSetup {
         page_number: PageNumberStyle {
             size_pt: 14.0,
             from_top: 10.0,
+            line_pitch_pt: 16.25,
         },
         first_page_footer: None,
     }

@@ -137,6 +137,7 @@ fn sample() -> Document {
             page_number: PageNumberStyle {
                 size_pt: 13.0,
                 from_top: 10.0,
+                line_pitch_pt: 15.0,
             },
             first_page_footer: None,
         },

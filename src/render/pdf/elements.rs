@@ -294,7 +294,7 @@ impl PageNumbers {
             let w = pen.width_mm(&text, size);
             let x = s.margin_left + (s.text_width() - w) / 2.0;
             let baseline =
-                s.page_number.from_top + baseline_in_line(crate::profile::single_pitch(size), size);
+                s.page_number.from_top + baseline_in_line(s.page_number.line_pitch_pt, size);
             // As genpdf placed it: the pen back by the first digit's side bearing.
             let lsb = text
                 .chars()

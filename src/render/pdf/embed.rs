@@ -8,8 +8,6 @@
 //! returns exactly the text drawn. Names carry the six-letter subset tag the PDF
 //! specification requires (`ABCDEF+LiberationSerif-Bold`), derived from the program bytes.
 
-use std::io::Write;
-
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Filter, Name, Rect, Ref, Str};
 use sha2::{Digest, Sha256};
@@ -17,39 +15,8 @@ use subsetter::GlyphRemapper;
 
 use crate::error::{Error, Result};
 use crate::fonts::{Face, FontBook, FontFace};
+use crate::render::pdf::compress::deflate;
 use crate::render::pdf::file::PdfFile;
-
-/// The Deflate level of every stream. Measured on the reference notice (zlib-rs, one core):
-/// page 1's content (24.4 KB) deflates to 5,028 bytes in 0.22 ms at 5, to 4,985 bytes in
-/// 0.41–0.49 ms at 6 and 4,918 in 0.84 ms at 9; font programs come out the same size at 5
-/// and 6. Level 5 keeps the file within 0.2 % of level 6's size in half the time.
-pub(super) const LEVEL: u32 = 5;
-
-type Encoder = flate2::write::ZlibEncoder<Vec<u8>>;
-
-thread_local! {
-    /// One compressor per thread, reset between streams: a new one allocates and clears
-    /// about 300 KB of tables, which cost more than compressing a small stream (measured on
-    /// the reference notice: 11 streams, the smallest a few hundred bytes). A reset
-    /// compressor writes the same bytes as a new one.
-    static ENCODER: std::cell::RefCell<Option<Encoder>> = const { std::cell::RefCell::new(None) };
-}
-
-/// `data` as a zlib stream at [`LEVEL`].
-pub(super) fn deflate(data: &[u8]) -> Result<Vec<u8>> {
-    ENCODER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let z =
-            slot.get_or_insert_with(|| Encoder::new(Vec::new(), flate2::Compression::new(LEVEL)));
-        z.get_mut().reserve(data.len() / 2 + 64);
-        let packed = z.write_all(data).and_then(|_| z.reset(Vec::new()));
-        if packed.is_err() {
-            // Never reused after a failure: the next stream starts from a new compressor.
-            *slot = None;
-        }
-        packed.map_err(|e| Error::Pdf(format!("compressing: {e}")))
-    })
-}
 
 /// The glyphs used so far, per face.
 #[derive(Default)]
@@ -227,35 +194,6 @@ impl Metrics {
             cap_height: d.cap_height.map_or(s(d.ascender) * 0.7, s),
             // No face records it; the usual estimate from the weight class.
             stem_v: if bold { 140.0 } else { 80.0 },
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Read;
-
-    fn fresh(data: &[u8]) -> Vec<u8> {
-        let mut z = Encoder::new(Vec::new(), flate2::Compression::new(LEVEL));
-        z.write_all(data).unwrap();
-        z.finish().unwrap()
-    }
-
-    #[test]
-    fn issue11_a_reused_compressor_writes_what_a_new_one_does() {
-        let page: Vec<u8> = (0..40_000u32)
-            .flat_map(|i| format!("{} {} Td [(x)] TJ\n", i % 97, i % 13).into_bytes())
-            .collect();
-        let inputs: [&[u8]; 4] = [&page, b"", b"BT ET", &page[..1000]];
-        for data in inputs.iter().chain(inputs.iter()) {
-            let packed = deflate(data).unwrap();
-            assert_eq!(packed, fresh(data));
-            let mut back = Vec::new();
-            flate2::read::ZlibDecoder::new(&packed[..])
-                .read_to_end(&mut back)
-                .unwrap();
-            assert_eq!(&back, data);
         }
     }
 }

@@ -12,7 +12,7 @@ use pdf_writer::{Chunk, Filter, Name, Ref, Settings, Str};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::render::pdf::embed::deflate;
+use crate::render::pdf::compress::deflate;
 
 pub(super) struct PdfFile<'w> {
     out: &'w mut dyn Write,

@@ -14,6 +14,7 @@
 mod boxed;
 mod canvas;
 mod columns;
+mod compress;
 mod elements;
 mod embed;
 mod file;
@@ -35,8 +36,9 @@ use crate::render::{Output, RenderContext, Renderer};
 use boxed::BoxedElement;
 use canvas::{to_pt, Canvas, Frame};
 use columns::ColumnsElement;
+use compress::deflate;
 use elements::{pt, rule_height, FooterElement, PageNumbers, ParaElement, RuleElement};
-use embed::{deflate, resource_name, FontUse};
+use embed::{resource_name, FontUse};
 use file::PdfFile;
 use flow::{RenderResult, Size};
 use table::TableElement;
