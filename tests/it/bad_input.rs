@@ -13,6 +13,7 @@
 //!
 //! Every test runs the real binary, as a clerk would.
 
+use crate::common::walk;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -294,21 +295,6 @@ fn issue5_render_batch_goes_on_and_writes_nothing_for_a_bad_record() {
         "summary should count {failed} failed records:\n{}",
         err.lines().last().unwrap_or("")
     );
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 /// `check` over the whole folder reports a problem for every bad file (not only the first

@@ -123,19 +123,6 @@ fn issue11_word_positions_are_those_of_the_genpdf_engine() {
     assert!(bless || compared > 7_500, "only {compared} words compared");
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 /// A `--fonts` folder's family is the one the DOCX names (it used to say Times New Roman
 /// whatever the files were), and the PDF embeds those files.
 #[test]

@@ -154,3 +154,19 @@ pub fn seed_text() -> String {
     }
     panic!("seed text not found in {candidates:?}");
 }
+
+/// Every file under `dir`, at any depth (none if it cannot be read).
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
