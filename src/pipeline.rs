@@ -40,20 +40,6 @@ pub fn documents_for(env: &Env, file: &Path) -> Result<(Loaded, Vec<Document>), 
     documents_from(env, file, crate::model::load::load_file_checked(file))
 }
 
-/// [`documents_for`] a record whose bytes were already read (and hashed) by the caller: the
-/// documents are made from exactly these bytes, the file is not read again.
-pub fn documents_for_bytes(
-    env: &Env,
-    file: &Path,
-    bytes: &[u8],
-) -> Result<(Loaded, Vec<Document>), Vec<Diagnostic>> {
-    documents_from(
-        env,
-        file,
-        crate::model::load::load_bytes_checked(file, bytes),
-    )
-}
-
 fn documents_from(
     env: &Env,
     file: &Path,
@@ -187,7 +173,7 @@ impl<'a> Checking<'a> {
                 )
                 .hint(format!(
                     "available templates: {}",
-                    env.templates.available().join(", ")
+                    env.template_names().join(", ")
                 ));
             self.diags.push(d);
             return None;
@@ -438,9 +424,14 @@ pub fn render_record(env: &Env, file: &Path) -> RecordOutcome {
     render_documents(env, file, documents_for(env, file))
 }
 
-/// [`render_record`] from bytes the caller read (and hashed): see [`documents_for_bytes`].
-pub fn render_record_bytes(env: &Env, file: &Path, bytes: &[u8]) -> RecordOutcome {
-    render_documents(env, file, documents_for_bytes(env, file, bytes))
+/// [`render_record`] of a record the caller already read (and hashed) and loaded: its
+/// documents are made from that very record; the file is neither read nor parsed again.
+pub fn render_loaded(env: &Env, file: &Path, loaded: Loaded) -> RecordOutcome {
+    render_documents(
+        env,
+        file,
+        documents_from(env, file, Ok((loaded, Vec::new()))),
+    )
 }
 
 fn render_documents(

@@ -1,10 +1,8 @@
 //! The bundle's monthly report: rendered as a stream (`report::with_report_stream`, which
 //! reads each record again from disk when its turn comes) straight into a temp file in the
 //! bundle folder, hashed and counted as it is written; renamed into place only once the month
-//! is final. A record failing later takes it out, and the report is rendered again: the
-//! first temp files are then dropped (deleted) unread.
+//! is final (the records that failed are known before it starts).
 
-use std::collections::HashSet;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -54,25 +52,19 @@ impl ReportOutcome {
     }
 }
 
-/// The monthly report over `candidates` (index, candidate) but those in `exclude` (a shard
-/// writes none).
+/// The monthly report over `candidates`, the records in the bundle (a shard writes none).
 pub fn report(
     env: &Env,
     hashes: &EnvHashes,
     prev: &Previous,
     dir: &Path,
     (month, shard): (Month, Option<Shard>),
-    candidates: &[(usize, Candidate<'_>)],
-    exclude: &HashSet<usize>,
+    candidates: &[Candidate<'_>],
 ) -> Result<Option<ReportOutcome>> {
     if shard.is_some() {
         return Ok(None);
     }
-    let mut included: Vec<&Candidate> = candidates
-        .iter()
-        .filter(|(i, _)| !exclude.contains(i))
-        .map(|(_, c)| c)
-        .collect();
+    let mut included: Vec<&Candidate> = candidates.iter().collect();
     if included.is_empty() {
         return Ok(None);
     }

@@ -38,22 +38,47 @@ pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 /// rule errors beside it, so a caller can go on checking (fonts, templates) and report
 /// every problem of the file at once.
 pub fn load_file_checked(path: &Path) -> Checked {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        vec![Diagnostic::error(
-            path,
-            format!("cannot read the file: {e}"),
-        )]
-    })?;
-    if meta.len() > MAX_RECORD_BYTES as u64 {
-        return Err(vec![too_large(path, meta.len())]);
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::error(
-            path,
-            format!("cannot read the file: {e}"),
-        )]
-    })?;
+    let bytes = read_record(path).map_err(|e| vec![e.diagnostic(path)])?;
     load_bytes_checked(path, &bytes)
+}
+
+/// Why a record file's bytes could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    /// Larger than [`MAX_RECORD_BYTES`] (the size found); not read.
+    TooLarge(u64),
+}
+
+impl ReadError {
+    /// The error as the record's diagnostic, naming `path`.
+    pub fn diagnostic(&self, path: &Path) -> Diagnostic {
+        match self {
+            ReadError::Io(e) => Diagnostic::error(path, format!("cannot read the file: {e}")),
+            ReadError::TooLarge(len) => too_large(path, *len),
+        }
+    }
+}
+
+/// The bytes of the record file at `path`: the one place every command (`render`, `check`,
+/// `bundle` and its monthly report) reads a record from disk. A file over
+/// [`MAX_RECORD_BYTES`] is refused without reading it whole.
+pub fn read_record(path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let len = file.metadata().map_err(ReadError::Io)?.len();
+    if len > MAX_RECORD_BYTES as u64 {
+        return Err(ReadError::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // One byte over the cap is enough to know a file grew past it since its size was read.
+    file.take(MAX_RECORD_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() > MAX_RECORD_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Errors refuse the record; warnings go with the errors when they do.

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use crate::doc::Document;
 use crate::env::Env;
 use crate::error::{Error, Reread, Result};
-use crate::model::load::{load_bytes, MAX_RECORD_BYTES};
+use crate::model::load::{load_bytes, read_record, ReadError};
 use crate::model::record::{Date, Record};
 use crate::template::each_session::Sessions;
 
@@ -148,10 +148,11 @@ pub fn read_unchanged(path: &Path, sha256: &str) -> std::result::Result<Vec<u8>,
     let changed = || Reread::Changed {
         sha256: sha256.to_string(),
     };
-    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_RECORD_BYTES as u64) {
-        return Err(changed());
-    }
-    let bytes = std::fs::read(path).map_err(Reread::Unreadable)?;
+    let bytes = match read_record(path) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge(_)) => return Err(changed()),
+        Err(ReadError::Io(e)) => return Err(Reread::Unreadable(e)),
+    };
     if crate::hashing::sha256_hex(&bytes) != sha256 {
         return Err(changed());
     }

@@ -97,6 +97,24 @@ impl TemplateSource {
             .collect()
     }
 
+    /// Every available template's source, read once (by name): what the engine compiles
+    /// and the bundle's cache key hashes.
+    pub fn read_all(&self) -> Result<Vec<TemplateText>> {
+        let mut texts = Vec::new();
+        for name in self.available() {
+            match self.get(&name)? {
+                Some(t) => texts.push(t),
+                None => {
+                    return Err(Error::Template {
+                        name,
+                        message: "listed but not readable".into(),
+                    })
+                }
+            }
+        }
+        Ok(texts)
+    }
+
     /// The source of template `name`; `Ok(None)` when no such template exists.
     pub fn get(&self, name: &str) -> Result<Option<TemplateText>> {
         if !is_template_name(name) {
