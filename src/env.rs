@@ -8,10 +8,13 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::template::engine::Engine;
-use crate::template::TemplateSource;
+use crate::template::{TemplateSource, TemplateText};
 
 pub struct Env {
-    pub templates: TemplateSource,
+    /// Every template's source, read once when the environment is made (by name): the
+    /// engine compiled these and the bundle's cache key hashes these; the templates folder
+    /// is never read again.
+    pub templates: Vec<TemplateText>,
     pub engine: Engine,
     pub fonts: FontBook,
     /// Seconds since the epoch for document metadata: `SOURCE_DATE_EPOCH`, else 0.
@@ -33,17 +36,23 @@ impl Env {
         for ignored in templates.ignored() {
             eprintln!("vanthu: warning: {ignored}");
         }
-        let engine = Engine::load(&templates)?;
+        let texts = templates.read_all()?;
+        let engine = Engine::compile(&texts)?;
         let fonts = match fonts_dir {
             Some(dir) => FontBook::from_dir(dir)?,
             None => FontBook::builtin(),
         };
         Ok(Env {
-            templates,
+            templates: texts,
             engine,
             fonts,
             epoch: source_date_epoch()?,
         })
+    }
+
+    /// The names of the templates this environment has, sorted.
+    pub fn template_names(&self) -> Vec<&str> {
+        self.templates.iter().map(|t| t.name.as_str()).collect()
     }
 }
 

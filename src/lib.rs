@@ -83,5 +83,7 @@ pub mod internals {
     pub use crate::env::record_files;
     pub use crate::model::load::{load_bytes, yaml_options};
     pub use crate::report::bridge::MarkupSink;
-    pub use crate::report::{report_data, with_report_stream, MonthSessions, SessionRef, TEMPLATE};
+    pub use crate::report::{
+        report_data, with_report_stream, with_report_streams, MonthSessions, SessionRef, TEMPLATE,
+    };
 }

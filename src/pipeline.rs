@@ -65,13 +65,13 @@ fn documents_from(
         env,
         file,
         loaded: &loaded,
-        data: serde_json::to_value(&loaded.record).unwrap_or(Value::Null),
+        data: &loaded.data,
         diags,
         docs: Vec::new(),
         printed: Vec::new(),
         record_unmet: BTreeMap::new(),
     };
-    check_glyphs(env, &loaded, &cx.data, &mut cx.diags);
+    check_glyphs(env, &loaded, cx.data, &mut cx.diags);
     for (i, entry) in loaded.record.documents.iter().enumerate() {
         cx.entry(i, entry);
     }
@@ -117,7 +117,7 @@ struct Checking<'a> {
     file: &'a Path,
     loaded: &'a Loaded,
     /// The record as template data.
-    data: Value,
+    data: &'a Value,
     diags: Vec<Diagnostic>,
     docs: Vec<Document>,
     /// Warnings about what the documents print.
@@ -145,12 +145,13 @@ impl<'a> Checking<'a> {
             return;
         };
         self.date_order(i, entry, front);
-        let json = serde_json::to_value(entry).unwrap_or(Value::Null);
+        // The entry's part of the record's JSON, built once when it loaded.
+        let json = &self.data["documents"][i];
         let this = Entry {
             i,
             entry,
             front,
-            json: &json,
+            json,
         };
         if self.slot_errors(&this) || !self.requirements(&this) {
             return;
@@ -164,7 +165,7 @@ impl<'a> Checking<'a> {
         }
         let mut ctx = self.data.clone();
         if let Value::Object(m) = &mut ctx {
-            m.insert("doc".into(), json);
+            m.insert("doc".into(), json.clone());
         }
         match env.engine.render(&entry.template, &ctx) {
             Ok(rendered) => self.build(i, entry, &rendered),
@@ -187,7 +188,7 @@ impl<'a> Checking<'a> {
                 )
                 .hint(format!(
                     "available templates: {}",
-                    env.templates.available().join(", ")
+                    env.template_names().join(", ")
                 ));
             self.diags.push(d);
             return None;
@@ -289,7 +290,7 @@ impl<'a> Checking<'a> {
             if waived {
                 continue;
             }
-            let Some(unmet) = requires::check(req, &self.data, entry_json) else {
+            let Some(unmet) = requires::check(req, self.data, entry_json) else {
                 continue;
             };
             let first = &req.alternatives[0];
@@ -328,7 +329,7 @@ impl<'a> Checking<'a> {
         let doc = assemble(&input);
         let mut copies = Vec::new();
         for copy in &entry.copies {
-            match copy_of(env, &self.data, entry, copy, &doc, &input) {
+            match copy_of(env, self.data, entry, copy, &doc, &input) {
                 Ok(c) => copies.push(c),
                 Err(e) => {
                     let d = self.error(i, ".copies", e.to_string());
@@ -438,9 +439,14 @@ pub(crate) fn render_record(env: &Env, file: &Path) -> RecordOutcome {
     render_documents(env, file, documents_for(env, file))
 }
 
-/// [`render_record`] from bytes the caller read (and hashed): see [`documents_for_bytes`].
-pub(crate) fn render_record_bytes(env: &Env, file: &Path, bytes: &[u8]) -> RecordOutcome {
-    render_documents(env, file, documents_for_bytes(env, file, bytes))
+/// [`render_record`] of a record the caller already read (and hashed) and loaded: its
+/// documents are made from that very record; the file is neither read nor parsed again.
+pub(crate) fn render_loaded(env: &Env, file: &Path, loaded: Loaded) -> RecordOutcome {
+    render_documents(
+        env,
+        file,
+        documents_from(env, file, Ok((loaded, Vec::new()))),
+    )
 }
 
 fn render_documents(

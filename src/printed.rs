@@ -193,8 +193,7 @@ fn context(data: &Value, i: usize) -> Value {
 /// Warnings about the suspect values of a record whose documents were all built: one per
 /// value that a document prints, naming every template that prints it.
 pub(crate) fn check(env: &Env, loaded: &Loaded) -> Vec<Diagnostic> {
-    let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
-    let suspects = suspects(&data);
+    let suspects = suspects(&loaded.data);
     let mut out = Vec::new();
     if suspects.is_empty() {
         return out;
@@ -214,7 +213,9 @@ pub(crate) fn check(env: &Env, loaded: &Loaded) -> Vec<Diagnostic> {
             if entry.is_some_and(|(e, _)| e != i) {
                 continue;
             }
-            if prints(env, &data, i, template, s, &mut original) && !printers.contains(template) {
+            if prints(env, &loaded.data, i, template, s, &mut original)
+                && !printers.contains(template)
+            {
                 printers.push(*template);
             }
         }
@@ -353,9 +354,8 @@ pub(crate) fn body_end(loaded: &Loaded, i: usize, rendered: &Rendered) -> Option
     } else if entry.text.contains_key("body") {
         format!("{here}.text.body")
     } else {
-        let data = serde_json::to_value(&loaded.record).unwrap_or(Value::Null);
         let mut strings = Vec::new();
-        crate::model::validate::collect_strings(&data, String::new(), &mut strings);
+        crate::model::validate::collect_strings(&loaded.data, String::new(), &mut strings);
         strings
             .into_iter()
             .filter(|(p, _)| !p.starts_with("documents[") || p.starts_with(&format!("{here}.")))

@@ -16,7 +16,6 @@ use crate::bundle::manifest::{FileEntry, Manifest, NamedHash, Templates};
 use crate::bundle::plan::Month;
 use crate::diag::Diagnostic;
 use crate::env::Env;
-use crate::error::{Error, Result};
 
 /// The hashes of everything besides the record that its output depends on.
 #[derive(Debug, Clone)]
@@ -28,24 +27,19 @@ pub(crate) struct EnvHashes {
 }
 
 impl EnvHashes {
-    pub(crate) fn of(env: &Env) -> Result<EnvHashes> {
+    pub(crate) fn of(env: &Env) -> EnvHashes {
         let mut each = Vec::new();
         let mut all = Sha256::new();
-        for name in env.templates.available() {
-            let Some(t) = env.templates.get(&name)? else {
-                return Err(Error::Template {
-                    name,
-                    message: "listed but not readable".into(),
-                });
-            };
-            let sha256 = sha256_hex(t.text.as_bytes());
+        // The very texts the engine compiled (read once by `Env::new`), never the folder again.
+        for t in &env.templates {
+            let (name, sha256) = (t.name.clone(), sha256_hex(t.text.as_bytes()));
             all.update(name.as_bytes());
             all.update([0]);
             all.update(sha256.as_bytes());
             all.update([b'\n']);
             each.push(NamedHash { name, sha256 });
         }
-        Ok(EnvHashes {
+        EnvHashes {
             templates: Templates {
                 sha256: hex(&all.finalize()),
                 each,
@@ -53,7 +47,7 @@ impl EnvHashes {
             fonts: env.fonts.digest(),
             tool: format!("vanthu {}", env!("CARGO_PKG_VERSION")),
             epoch: env.epoch,
-        })
+        }
     }
 
     fn hasher(&self, what: &str) -> Sha256 {
@@ -224,4 +218,42 @@ fn reuse(candidates: &[Candidate], dir: &Path, key: &str) -> Option<Vec<FileEntr
                 .all(|f| intact(dir, &f.path, &f.sha256, f.size))
         })
         .map(|c| c.outputs.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EnvHashes;
+    use crate::env::Env;
+
+    /// The cache key hashes the template texts the engine compiled: a template edited on
+    /// disk after the environment was made changes neither.
+    #[test]
+    fn issue11_template_changed_after_env_new_changes_neither_key_nor_compiled_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tin-bai.hbs");
+        let original = std::fs::read_to_string("templates/tin-bai.hbs").unwrap();
+        std::fs::write(&file, &original).unwrap();
+        let env = Env::new(Some(dir.path()), None).unwrap();
+        let before = EnvHashes::of(&env);
+        std::fs::write(&file, format!("{original}\nMột câu thêm sau khi đọc.\n")).unwrap();
+        let after = EnvHashes::of(&env);
+        assert_eq!(before.templates.sha256, after.templates.sha256);
+        let each = |h: &EnvHashes| {
+            h.templates
+                .each
+                .iter()
+                .find(|t| t.name == "tin-bai")
+                .map(|t| t.sha256.clone())
+        };
+        assert_eq!(
+            each(&after),
+            Some(crate::hashing::sha256_hex(original.as_bytes()))
+        );
+        assert_eq!(before.record_key("abc"), after.record_key("abc"));
+        let compiled = env.templates.iter().find(|t| t.name == "tin-bai").unwrap();
+        assert_eq!(compiled.text, original);
+        // A new environment reads the edited file: the key follows the template.
+        let fresh = EnvHashes::of(&Env::new(Some(dir.path()), None).unwrap());
+        assert_ne!(fresh.templates.sha256, before.templates.sha256);
+    }
 }

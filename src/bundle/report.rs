@@ -1,12 +1,13 @@
-//! The bundle's monthly report: rendered as a stream (`report::with_report_stream`, which
-//! reads each record again from disk when its turn comes) straight into a temp file in the
-//! bundle folder, hashed and counted as it is written; renamed into place only once the month
-//! is final. A record failing later takes it out, and the report is rendered again: the
-//! first temp files are then dropped (deleted) unread.
+//! The bundle's monthly report: rendered as streams (`report::with_report_streams`, which
+//! reads each record again from disk when its turn comes, once for every renderer) straight
+//! into one temp file per renderer in the bundle folder, the renderers side by side, each file
+//! hashed once complete; renamed into place only once the month is final (the records that
+//! failed are known before it starts).
 
-use std::collections::HashSet;
+use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use tempfile::NamedTempFile;
 
@@ -18,7 +19,7 @@ use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::output::{set_readable, temp_in, QuietAfterError};
 use crate::render::{self, RenderContext};
-use crate::report::{with_report_stream, MonthSessions, SessionRef, TEMPLATE as REPORT};
+use crate::report::{with_report_streams, MonthSessions, SessionRef, TEMPLATE as REPORT};
 
 /// A record of the month as the report needs it: its input, its cache key and where to find
 /// it again.
@@ -54,25 +55,19 @@ impl ReportOutcome {
     }
 }
 
-/// The monthly report over `candidates` (index, candidate) but those in `exclude` (a shard
-/// writes none).
+/// The monthly report over `candidates`, the records in the bundle (a shard writes none).
 pub(crate) fn report(
     env: &Env,
     hashes: &EnvHashes,
     prev: &Previous,
     dir: &Path,
     (month, shard): (Month, Option<Shard>),
-    candidates: &[(usize, Candidate<'_>)],
-    exclude: &HashSet<usize>,
+    candidates: &[Candidate<'_>],
 ) -> Result<Option<ReportOutcome>> {
     if shard.is_some() {
         return Ok(None);
     }
-    let mut included: Vec<&Candidate> = candidates
-        .iter()
-        .filter(|(i, _)| !exclude.contains(i))
-        .map(|(_, c)| c)
-        .collect();
+    let mut included: Vec<&Candidate> = candidates.iter().collect();
     if included.is_empty() {
         return Ok(None);
     }
@@ -94,15 +89,9 @@ pub(crate) fn report(
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut outputs = Vec::new();
-    let mut temps = Vec::new();
-    for r in render::all() {
-        let Some((output, tmp)) = report_file(env, r.as_ref(), dir, month, &refs)? else {
-            return Ok(None);
-        };
-        outputs.push(output);
-        temps.push(tmp);
-    }
+    let Some((outputs, temps)) = report_files(env, dir, month, &refs)? else {
+        return Ok(None);
+    };
     Ok(Some(ReportOutcome {
         key,
         outputs,
@@ -110,48 +99,122 @@ pub(crate) fn report(
     }))
 }
 
-/// The report rendered by `r` into a temp file in `dir`, hashed; `None` for an empty month.
-fn report_file(
+/// One renderer's file while the report is written.
+struct Job {
+    renderer: Box<dyn render::Renderer>,
+    path: String,
+    final_path: PathBuf,
+    tmp: NamedTempFile,
+    out: BufWriter<QuietAfterError<File>>,
+}
+
+impl Job {
+    /// A temp file in `dir` for `renderer`'s report.
+    fn open(renderer: Box<dyn render::Renderer>, dir: &Path) -> Result<Job> {
+        let path = format!("{REPORT}.{}", renderer.extension());
+        let final_path = dir.join(&path);
+        let io = |source| Error::Io {
+            path: final_path.clone(),
+            source,
+        };
+        let tmp = temp_in(dir).map_err(io)?;
+        // Written in place (a DOCX archive seeks back to fill in sizes), hashed once complete.
+        let out =
+            BufWriter::with_capacity(256 * 1024, QuietAfterError::new(tmp.reopen().map_err(io)?));
+        Ok(Job {
+            renderer,
+            path,
+            final_path,
+            tmp,
+            out,
+        })
+    }
+
+    /// The written file, flushed and hashed, and its temp file to rename later.
+    fn finish(mut self) -> Result<(FileEntry, NamedTempFile)> {
+        self.out.flush().map_err(|e| self.io(e))?;
+        let Job {
+            path,
+            final_path,
+            tmp,
+            out,
+            ..
+        } = self;
+        drop(out);
+        let io = |source| Error::Io {
+            path: final_path.clone(),
+            source,
+        };
+        let (sha256, size) = hash_file(tmp.path()).ok_or_else(|| {
+            io(std::io::Error::other(
+                "the report just written cannot be read back",
+            ))
+        })?;
+        set_readable(tmp.as_file()).map_err(io)?;
+        Ok((FileEntry { path, sha256, size }, tmp))
+    }
+
+    fn io(&self, source: std::io::Error) -> Error {
+        Error::Io {
+            path: self.final_path.clone(),
+            source,
+        }
+    }
+}
+
+/// The report rendered by every renderer from one reading of the records, each into a temp
+/// file in `dir`, hashed; `None` for an empty month.
+fn report_files(
     env: &Env,
-    r: &dyn render::Renderer,
     dir: &Path,
     month: Month,
     refs: &[SessionRef],
-) -> Result<Option<(FileEntry, NamedTempFile)>> {
+) -> Result<Option<(Vec<FileEntry>, Vec<NamedTempFile>)>> {
     let ctx = RenderContext {
         fonts: &env.fonts,
         epoch: env.epoch,
     };
-    let path = format!("{REPORT}.{}", r.extension());
-    let final_path = dir.join(&path);
-    let io = |source| Error::Io {
-        path: final_path.clone(),
-        source,
-    };
-    let tmp = temp_in(dir).map_err(io)?;
-    // Written in place (a DOCX archive seeks back to fill in sizes), hashed once complete.
-    let mut out =
-        BufWriter::with_capacity(256 * 1024, QuietAfterError::new(tmp.reopen().map_err(io)?));
-    // Each renderer gets its own stream: the records are read again.
+    let jobs = render::all()
+        .into_iter()
+        .map(|r| Job::open(r, dir).map(Mutex::new))
+        .collect::<Result<Vec<_>>>()?;
     let sessions = MonthSessions::from_disk(refs.to_vec());
-    let written = with_report_stream(env, month.year, month.month, sessions, |stream| {
-        r.render_to(stream, &ctx, &mut out)
-    });
-    // A renderer that could not write says so without the path: the file's own error.
-    let written = match (written, out.get_mut().take_error()) {
-        (Err(_), Some(source)) => return Err(io(source)),
-        (written, _) => written?,
-    };
+    let written = with_report_streams(
+        env,
+        (month.year, month.month),
+        sessions,
+        jobs.len(),
+        |i, stream| {
+            let mut job = jobs
+                .get(i)
+                .ok_or_else(poisoned)?
+                .lock()
+                .map_err(|_| poisoned())?;
+            let Job { renderer, out, .. } = &mut *job;
+            let written = renderer.render_to(stream, &ctx, out);
+            // A renderer that could not write says so without the path: the file's own error.
+            match (written, out.get_mut().take_error()) {
+                (Err(_), Some(source)) => Err(job.io(source)),
+                (written, _) => written,
+            }
+        },
+    )?;
     if written.is_none() {
         return Ok(None);
     }
-    out.flush().map_err(io)?;
-    drop(out);
-    let (sha256, size) = hash_file(tmp.path()).ok_or_else(|| {
-        io(std::io::Error::other(
-            "the report just written cannot be read back",
-        ))
-    })?;
-    set_readable(tmp.as_file()).map_err(io)?;
-    Ok(Some((FileEntry { path, sha256, size }, tmp)))
+    let mut outputs = Vec::new();
+    let mut temps = Vec::new();
+    for job in jobs {
+        let (output, tmp) = job.into_inner().map_err(|_| poisoned())?.finish()?;
+        outputs.push(output);
+        temps.push(tmp);
+    }
+    Ok(Some((outputs, temps)))
+}
+
+fn poisoned() -> Error {
+    Error::Template {
+        name: REPORT.into(),
+        message: "a renderer of the report panicked".into(),
+    }
 }

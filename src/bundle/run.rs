@@ -1,23 +1,23 @@
-//! Running a bundle: load every input in parallel, keep the month's records, reuse what an
-//! earlier run left, render the rest (writing each record's files as soon as they are
-//! rendered, so only hashes and sizes stay in memory) while the monthly report renders
-//! alongside, then write the manifest and the zip.
+//! Running a bundle: read, load and render every input in parallel (writing each record's
+//! files as soon as they are rendered, so only hashes and sizes stay in memory), then the
+//! monthly report, then the manifest and the zip.
 //!
-//! Three passes, each parallel across records with rayon:
-//! 1. *scan*: read, hash, load and validate; drop other months; reuse intact outputs under
-//!    the same cache key;
-//! 2. *render*: the records left, and the report on another core over every record that
-//!    loaded. A record that fails while rendering (an unknown template, a missing field, a
-//!    character the fonts lack) is taken out and the report rendered again, so the report
-//!    always summarises exactly the records in the bundle;
+//! Three passes:
+//! 1. *records*, parallel across records with rayon: each file read once, hashed, loaded
+//!    and validated; other months dropped; intact outputs of an earlier run under the same
+//!    cache key reused; the rest rendered from that very record (the bytes that were hashed,
+//!    parsed once) and written. A record keeps only its path, stem, date, hashes and
+//!    outcome, so memory does not grow with the month;
+//! 2. *report*: over exactly the records in the bundle (those that failed while rendering,
+//!    for an unknown template, a missing field or a character the fonts lack, are already
+//!    known and left out), reading each again when its turn comes;
 //! 3. *commit*: one filesystem sync, then the manifest, the zip, and removal of files that
 //!    earlier runs wrote and the bundle no longer holds.
 //!
 //! The run holds the month's lock (`OUT/.YYYY-MM.lock`, shared among shards) from before it
-//! reads the earlier manifest until it ends; a record renders from exactly the bytes the
-//! scan hashed.
+//! reads the earlier manifest until it ends; the report reads a record only if it still has
+//! the SHA-256 the first pass hashed.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -32,16 +32,17 @@ use crate::bundle::manifest::{
     ErrorEntry, FailedEntry, FileEntry, Manifest, RecordEntry, ReportEntry, ShardInfo, FORMAT,
 };
 use crate::bundle::plan::{self, Input, Month, Shard};
-use crate::bundle::report::{report, Candidate, ReportOutcome};
+use crate::bundle::report::{report, Candidate};
 use crate::bundle::zip;
 use crate::diag::Diagnostic;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::model::load::{load_bytes, load_file, MAX_RECORD_BYTES};
+use crate::model::load::{load_bytes, read_record};
 use crate::model::record::Date;
+use crate::model::Loaded;
 use crate::output::{lock_folder, real_dir, write_atomic, write_together, FolderLock, WriteMode};
-use crate::pipeline::render_record_bytes;
-use crate::report::{read_unchanged, SessionRef};
+use crate::pipeline::render_loaded;
+use crate::report::SessionRef;
 
 pub struct Options {
     /// The record files, already expanded from the command line's paths.
@@ -99,17 +100,26 @@ struct Ready {
     warnings: Vec<Diagnostic>,
     /// Intact files of an earlier run under the same key.
     reused: Option<Vec<FileEntry>>,
+    /// The files rendered and written now, or why the record failed (when not reused).
+    rendered: Option<Rendered>,
+}
+
+impl Ready {
+    /// Whether the record is in the bundle: reused, or rendered without error.
+    fn in_bundle(&self) -> bool {
+        self.reused.is_some() || matches!(self.rendered, Some(Ok(_)))
+    }
 }
 
 pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     let start = Instant::now();
     let dir = opts.out.join(opts.month.key());
     let inputs = plan::inputs(&opts.files, opts.month, opts.shard)?;
-    let hashes = EnvHashes::of(env)?;
+    let hashes = EnvHashes::of(env);
     let _lock = lock_month(&opts.out, opts.month, opts.shard)?;
     let mut prev = Previous::load(&dir);
     let manifest_warnings = std::mem::take(&mut prev.warnings);
-    let bar = Bar::new(opts.progress, inputs.len(), "checking");
+    let bar = Bar::new(opts.progress, inputs.len(), "rendering");
     let run = Run {
         env,
         opts,
@@ -120,12 +130,12 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
         bar,
     };
     let mut phases = Phases::new(start);
-    let scanned = run.scan_all();
-    phases.mark("check");
-    let (rendered, report) = run.render_all(&scanned)?;
-    phases.mark("render");
+    let scanned = run.records()?;
+    phases.mark("records");
+    let report = run.report(&scanned)?;
+    phases.mark("report");
     let mut summary = run.summary(manifest_warnings);
-    let tally = run.tally(scanned, rendered, report, &mut summary);
+    let tally = run.tally(scanned, report, &mut summary);
     run.commit(tally, &mut summary, &mut phases)?;
     summary.elapsed = start.elapsed();
     summary.phases = phases.0;
@@ -144,9 +154,6 @@ struct Run<'a> {
     bar: Bar,
 }
 
-/// Each rendered record's outcome, by input index.
-type RenderedRecords = Vec<(usize, Rendered)>;
-
 /// The report's cache key, its files, and whether they were rendered by this run.
 type ReportFiles = (String, Vec<FileEntry>, bool);
 
@@ -160,91 +167,52 @@ struct Tally {
 }
 
 impl Run<'_> {
-    /// Pass 1, *scan*: every input read, hashed, loaded and validated, in parallel.
-    fn scan_all(&self) -> Vec<Scanned> {
+    /// Pass 1, *records*: every input read once, hashed, loaded and validated, and
+    /// rendered (unless reused) from that same record, in parallel. An I/O failure while
+    /// writing stops the run.
+    fn records(&self) -> Result<Vec<Scanned>> {
         let month = self.opts.month;
         self.inputs
             .par_iter()
-            .map(|input| {
-                let s = scan(&self.hashes, &self.prev, &self.dir, month, input);
-                self.bar.inc();
-                s
-            })
-            .collect()
-    }
-
-    /// Pass 2, *render*: the records not reused, and the report alongside; the report again
-    /// without the records that failed while rendering. The report's files are in place
-    /// when this returns; each record's were written as soon as it rendered.
-    fn render_all(&self, scanned: &[Scanned]) -> Result<(RenderedRecords, Option<ReportFiles>)> {
-        let pending: Vec<(usize, &str)> = scanned
-            .iter()
             .enumerate()
-            .filter_map(|(i, s)| match s {
-                Scanned::Ready(Ready {
-                    reused: None,
-                    sha256,
-                    ..
-                }) => Some((i, sha256.as_str())),
-                _ => None,
-            })
-            .collect();
-        self.bar.restart(pending.len(), "rendering");
-        let candidates = candidates(&self.inputs, scanned);
-        let month_report = |exclude: &HashSet<usize>| {
-            report(
-                self.env,
-                &self.hashes,
-                &self.prev,
-                &self.dir,
-                (self.opts.month, self.opts.shard),
-                &candidates,
-                exclude,
-            )
-        };
-        let no_exclusions = HashSet::new();
-        let (report_try, rendered) = rayon::join(
-            || month_report(&no_exclusions),
-            || self.render_records(&pending),
-        );
-        let rendered = rendered?;
-        // The report went ahead with every record that loaded; a record that failed later
-        // (an unknown template, a missing field, a character the fonts lack) is taken out.
-        let failed_late: HashSet<usize> = rendered
-            .iter()
-            .filter(|(_, r)| r.is_err())
-            .map(|(i, _)| *i)
-            .collect();
-        let report: Option<ReportOutcome> = match report_try {
-            Ok(r) if failed_late.is_empty() => r,
-            Err(e) if failed_late.is_empty() => return Err(e),
-            _ => month_report(&failed_late)?,
-        };
-        let report = match report {
-            Some(r) => {
-                let (key, outputs, now) = (r.key.clone(), r.outputs.clone(), r.rendered_now());
-                r.write(&self.dir)?;
-                Some((key, outputs, now))
-            }
-            None => None,
-        };
-        self.bar.finish();
-        Ok((rendered, report))
-    }
-
-    /// Renders and writes the `pending` records (input index, SHA-256 of the scan).
-    fn render_records(&self, pending: &[(usize, &str)]) -> Result<Vec<(usize, Rendered)>> {
-        pending
-            .par_iter()
-            .map(|&(i, sha256)| {
-                let r = render_one(self.env, &self.dir, &self.inputs[i], sha256);
-                if i % 16 == 0 {
-                    release_free_memory();
-                }
+            .map(|(i, input)| {
+                let scanned = match scan(&self.hashes, &self.prev, &self.dir, month, input) {
+                    Err(done) => *done,
+                    Ok((mut ready, loaded)) => {
+                        if ready.reused.is_none() {
+                            ready.rendered = Some(render_one(self.env, &self.dir, input, loaded)?);
+                            if i % 16 == 0 {
+                                release_free_memory();
+                            }
+                        }
+                        Scanned::Ready(ready)
+                    }
+                };
                 self.bar.inc();
-                r.map(|r| (i, r))
+                Ok(scanned)
             })
             .collect()
+    }
+
+    /// Pass 2, *report*: the monthly report over the records in the bundle, its files put
+    /// in place.
+    fn report(&self, scanned: &[Scanned]) -> Result<Option<ReportFiles>> {
+        self.bar.finish();
+        let candidates = candidates(&self.inputs, scanned);
+        let report = report(
+            self.env,
+            &self.hashes,
+            &self.prev,
+            &self.dir,
+            (self.opts.month, self.opts.shard),
+            &candidates,
+        )?;
+        let Some(r) = report else {
+            return Ok(None);
+        };
+        let (key, outputs, now) = (r.key.clone(), r.outputs.clone(), r.rendered_now());
+        r.write(&self.dir)?;
+        Ok(Some((key, outputs, now)))
     }
 
     fn summary(&self, diagnostics: Vec<Diagnostic>) -> Summary {
@@ -271,16 +239,11 @@ impl Run<'_> {
     fn tally(
         &self,
         scanned: Vec<Scanned>,
-        rendered: Vec<(usize, Rendered)>,
         report: Option<ReportFiles>,
         summary: &mut Summary,
     ) -> Tally {
-        let mut outcome: Vec<Option<Rendered>> = vec![None; self.inputs.len()];
-        for (i, r) in rendered {
-            outcome[i] = Some(r);
-        }
         let mut t = Tally::default();
-        for (i, (input, s)) in self.inputs.iter().zip(scanned).enumerate() {
+        for (input, s) in self.inputs.iter().zip(scanned) {
             match s {
                 Scanned::OtherMonth => summary.other_months += 1,
                 Scanned::Failed { sha256, diags } => {
@@ -289,7 +252,7 @@ impl Run<'_> {
                     t.failed.push(failed_entry(input, sha256, &diags));
                     push_diagnostics(&mut summary.diagnostics, diags);
                 }
-                Scanned::Ready(ready) => t.ready(input, ready, outcome[i].take(), summary),
+                Scanned::Ready(ready) => t.ready(input, ready, summary),
             }
         }
         t.report = report.map(|(key, outputs, rendered_now)| {
@@ -375,19 +338,14 @@ impl Run<'_> {
 
 impl Tally {
     /// A record that loaded: reused, rendered now, or failed while rendering.
-    fn ready(
-        &mut self,
-        input: &Input,
-        ready: Ready,
-        rendered: Option<Rendered>,
-        summary: &mut Summary,
-    ) {
+    fn ready(&mut self, input: &Input, ready: Ready, summary: &mut Summary) {
         let Ready {
             sha256,
             key,
             date,
             warnings,
             reused,
+            rendered,
             ..
         } = ready;
         summary.records += 1;
@@ -430,18 +388,24 @@ impl Tally {
     }
 }
 
-fn scan(hashes: &EnvHashes, prev: &Previous, dir: &Path, month: Month, input: &Input) -> Scanned {
+/// Reads, hashes, loads and validates one input: a record of the month, with what loaded
+/// (to render it from), or why it goes no further (another month, or failed).
+fn scan(
+    hashes: &EnvHashes,
+    prev: &Previous,
+    dir: &Path,
+    month: Month,
+    input: &Input,
+) -> std::result::Result<(Ready, Loaded), Box<Scanned>> {
     let path = &input.path;
-    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_RECORD_BYTES as u64);
-    let bytes = match std::fs::read(path) {
-        Ok(b) if !too_big => b,
-        _ => {
-            // load_file says why, with the same message as `render` and `check`.
-            let diags = load_file(path).err().unwrap_or_default();
-            return Scanned::Failed {
+    let bytes = match read_record(path) {
+        Ok(b) => b,
+        Err(e) => {
+            // The same message as `render` and `check`.
+            return Err(Box::new(Scanned::Failed {
                 sha256: None,
-                diags,
-            };
+                diags: vec![e.diagnostic(path)],
+            }));
         }
     };
     let sha256 = sha256_hex(&bytes);
@@ -451,17 +415,17 @@ fn scan(hashes: &EnvHashes, prev: &Previous, dir: &Path, month: Month, input: &I
             // A record that does not load still counts for the month its date names, or for
             // every month when no date can be found: a bad record is never silently skipped.
             if sniff_month(&bytes).is_some_and(|m| m != month) {
-                return Scanned::OtherMonth;
+                return Err(Box::new(Scanned::OtherMonth));
             }
-            return Scanned::Failed {
+            return Err(Box::new(Scanned::Failed {
                 sha256: Some(sha256),
                 diags,
-            };
+            }));
         }
     };
     let Some(date) = loaded.record.session_date() else {
         let (line, col) = crate::model::locate::locate(&loaded.source, "session");
-        return Scanned::Failed {
+        return Err(Box::new(Scanned::Failed {
             sha256: Some(sha256),
             diags: vec![Diagnostic::error(
                 path,
@@ -470,22 +434,24 @@ fn scan(hashes: &EnvHashes, prev: &Previous, dir: &Path, month: Month, input: &I
             .at(&loaded.source, line, col)
             .field("session")
             .hint("add `date: YYYY-MM-DD` under `session`, or a `date` to one of its documents")],
-        };
+        }));
     };
     if (date.year, date.month) != (month.year, month.month) {
-        return Scanned::OtherMonth;
+        return Err(Box::new(Scanned::OtherMonth));
     }
     let key = hashes.record_key(&sha256);
     // Templates, fields and glyphs are checked when the record renders.
     let reused = prev.reuse_record(dir, &input.name, &key);
-    Scanned::Ready(Ready {
+    let ready = Ready {
         sha256,
         key,
         session_date: date,
         date: date.to_string(),
-        warnings: loaded.warnings,
+        warnings: loaded.warnings.clone(),
         reused,
-    })
+        rendered: None,
+    };
+    Ok((ready, loaded))
 }
 
 /// The `YYYY-MM` of `session.date` in a record that did not load, read from the text: the
@@ -523,14 +489,10 @@ pub fn sniff_month(bytes: &[u8]) -> Option<Month> {
 /// failure stops the run.
 type Rendered = std::result::Result<Vec<FileEntry>, Vec<Diagnostic>>;
 
-/// Renders the record from exactly the bytes the scan hashed (`sha256`): read again and
-/// checked, or the record fails naming the file. Its files are written all or none.
-fn render_one(env: &Env, dir: &Path, input: &Input, sha256: &str) -> Result<Rendered> {
-    let bytes = match read_unchanged(&input.path, sha256) {
-        Ok(bytes) => bytes,
-        Err(why) => return Ok(Err(vec![Diagnostic::error(&input.path, why.to_string())])),
-    };
-    let outcome = render_record_bytes(env, &input.path, &bytes);
+/// Renders the record the scan loaded (from the bytes it hashed) and writes its files, all
+/// or none.
+fn render_one(env: &Env, dir: &Path, input: &Input, loaded: Loaded) -> Result<Rendered> {
+    let outcome = render_loaded(env, &input.path, loaded);
     let files = match outcome.result {
         Ok(files) => files,
         Err(diags) => return Ok(Err(diags)),
@@ -574,31 +536,22 @@ fn lock_month(out: &Path, month: Month, shard: Option<Shard>) -> Result<Vec<Fold
     Ok(locks)
 }
 
-/// The records of the month that loaded, as the report finds them again.
-fn candidates<'a>(inputs: &'a [Input], scanned: &'a [Scanned]) -> Vec<(usize, Candidate<'a>)> {
+/// The records of the bundle, as the report finds them again.
+fn candidates<'a>(inputs: &'a [Input], scanned: &'a [Scanned]) -> Vec<Candidate<'a>> {
     inputs
         .iter()
         .zip(scanned)
-        .enumerate()
-        .filter_map(|(i, (input, s))| match s {
-            Scanned::Ready(Ready {
-                sha256,
-                key,
-                session_date,
-                ..
-            }) => Some((
-                i,
-                Candidate {
-                    input,
-                    key: key.as_str(),
-                    session: SessionRef {
-                        path: input.path.clone(),
-                        stem: input.stem.clone(),
-                        date: *session_date,
-                        sha256: sha256.clone(),
-                    },
+        .filter_map(|(input, s)| match s {
+            Scanned::Ready(ready) if ready.in_bundle() => Some(Candidate {
+                input,
+                key: ready.key.as_str(),
+                session: SessionRef {
+                    path: input.path.clone(),
+                    stem: input.stem.clone(),
+                    date: ready.session_date,
+                    sha256: ready.sha256.clone(),
                 },
-            )),
+            }),
             _ => None,
         })
         .collect()
@@ -693,15 +646,6 @@ impl Bar {
     fn inc(&self) {
         if let Some(pb) = &self.0 {
             pb.inc(1);
-        }
-    }
-
-    fn restart(&self, len: usize, what: &'static str) {
-        if let Some(pb) = &self.0 {
-            pb.set_length(len as u64);
-            pb.set_position(0);
-            pb.reset_eta();
-            pb.set_message(what);
         }
     }
 

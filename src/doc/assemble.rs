@@ -270,14 +270,10 @@ fn letter_summary(input: &AssemblyInput) -> String {
         .unwrap_or_default()
 }
 
-/// The header block: the names | the national title in the first row; the number (with the
-/// công văn's V/v line and the marks ô 10a, 10b, 11 under it) | the date in the second row
-/// (State: they start on one line), or in the same row (Party).
-fn header(input: &AssemblyInput, p: &Profile) -> Block {
-    let issuer = input.issuer;
-    let fonts = input.fonts;
-    let left_w = p.header_left_width;
-    let layout = input.rendered.front.layout;
+/// The header's left stack: the superior bodies, the issuer's name (and its co-issuers'),
+/// the profile's mark under it, and the rule under the name's widest line.
+fn issuer_names(input: &AssemblyInput, p: &Profile) -> Vec<CellBlock> {
+    let (issuer, fonts, left_w) = (input.issuer, input.fonts, p.header_left_width);
     let co_issuers = input.entry.map_or(&[][..], |e| e.co_issuers.as_slice());
     let mut left = Vec::new();
     // The superior bodies, each once, joined like the names.
@@ -308,6 +304,31 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
         let w = names::widest(&name, |t| width_of(fonts, t, p.issuer)).min(left_w);
         left.push(CellBlock::Rule(rule(w * frac, p)));
     }
+    left
+}
+
+/// The header's right stack: the national title (or the Party's), with its rule.
+fn national_title(p: &Profile, fonts: &FontBook) -> Vec<CellBlock> {
+    let mut right = Vec::new();
+    for (text, s) in p.national_title {
+        right.push(CellBlock::Para(para(text, *s, Align::Center)));
+    }
+    if let Some((last, s)) = p.national_title.last() {
+        right.push(CellBlock::Rule(rule(width_of(fonts, last, *s), p)));
+    }
+    right
+}
+
+/// The header block: the names | the national title in the first row; the number (with the
+/// công văn's V/v line and the marks ô 10a, 10b, 11 under it) | the date in the second row
+/// (State: they start on one line), or in the same row (Party).
+fn header(input: &AssemblyInput, p: &Profile) -> Block {
+    let issuer = input.issuer;
+    let fonts = input.fonts;
+    let left_w = p.header_left_width;
+    let layout = input.rendered.front.layout;
+    let co_issuers = input.entry.map_or(&[][..], |e| e.co_issuers.as_slice());
+    let mut left = issuer_names(input, p);
     let code = std::iter::once(issuer.code.as_str())
         .chain(co_issuers.iter().map(|c| c.code.as_str()))
         .collect::<Vec<_>>()
@@ -327,13 +348,7 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
         .map(|d| format!("{}, {}", issuer.place, d.written_out()))
         .unwrap_or_default();
     let mut date_para = para(&date_line, p.date, Align::Center);
-    let mut right = Vec::new();
-    for (text, s) in p.national_title {
-        right.push(CellBlock::Para(para(text, *s, Align::Center)));
-    }
-    if let Some((last, s)) = p.national_title.last() {
-        right.push(CellBlock::Rule(rule(width_of(fonts, last, *s), p)));
-    }
+    let mut right = national_title(p, fonts);
     if p.number_and_date_same_row {
         // The shared row sits a little below both stacks.
         number_para.space_before_pt = p.measures.number_row_space_before;
@@ -593,6 +608,55 @@ fn body(markup_text: &str, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<Bloc
 /// word would break that word (`08/11/202` + `2`).
 const FIT_SLACK: Mm = 1.0;
 
+/// The widths of a table's `n` columns: in proportion to each column's widest content when
+/// that fits `width`; otherwise every column gets its longest word, and the rest is shared by
+/// widest content.
+fn column_widths(
+    header: &[Vec<Run>],
+    rows: &[Vec<Vec<Run>>],
+    n: usize,
+    p: &Profile,
+    fonts: &FontBook,
+    width: Mm,
+) -> Vec<Mm> {
+    let (size, padding) = (p.table_size, p.measures.table_padding);
+    let measure = |runs: &[Run], bold: bool| -> (Mm, Mm) {
+        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+        let full = fonts.width_mm(&text, bold, false, size);
+        let word = text
+            .split_whitespace()
+            .map(|w| fonts.width_mm(w, bold, false, size))
+            .fold(0.0, f32::max);
+        (full, word)
+    };
+    let mut natural = vec![0.0f32; n];
+    let mut minimum = vec![0.0f32; n];
+    for (row, bold) in
+        std::iter::once((header, true)).chain(rows.iter().map(|r| (r.as_slice(), false)))
+    {
+        for (i, c) in row.iter().enumerate().take(n) {
+            let (full, word) = measure(c, bold);
+            natural[i] = natural[i].max(full + 2.0 * padding + FIT_SLACK);
+            minimum[i] = minimum[i].max(word + 2.0 * padding + FIT_SLACK);
+        }
+    }
+    let total: f32 = natural.iter().sum();
+    if total <= width {
+        natural.iter().map(|w| w * width / total.max(1.0)).collect()
+    } else {
+        // Give every column its minimum, share the rest by natural width.
+        let min_total: f32 = minimum.iter().sum();
+        let spare = (width - min_total).max(0.0);
+        let extra: Vec<f32> = natural.iter().zip(&minimum).map(|(n, m)| n - m).collect();
+        let extra_total: f32 = extra.iter().sum::<f32>().max(1.0);
+        minimum
+            .iter()
+            .zip(&extra)
+            .map(|(m, e)| m + spare * e / extra_total)
+            .collect()
+    }
+}
+
 /// Table cells are set a size below the body, single-spaced; column widths follow the
 /// widest content of each column, never narrower than its longest word.
 fn table(
@@ -627,39 +691,7 @@ fn table(
         }
         c
     };
-    let measure = |runs: &[Run], bold: bool| -> (Mm, Mm) {
-        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
-        let full = fonts.width_mm(&text, bold, false, size);
-        let word = text
-            .split_whitespace()
-            .map(|w| fonts.width_mm(w, bold, false, size))
-            .fold(0.0, f32::max);
-        (full, word)
-    };
-    let mut natural = vec![0.0f32; n];
-    let mut minimum = vec![0.0f32; n];
-    for (row, bold) in std::iter::once((&header, true)).chain(rows.iter().map(|r| (r, false))) {
-        for (i, c) in row.iter().enumerate().take(n) {
-            let (full, word) = measure(c, bold);
-            natural[i] = natural[i].max(full + 2.0 * padding + FIT_SLACK);
-            minimum[i] = minimum[i].max(word + 2.0 * padding + FIT_SLACK);
-        }
-    }
-    let total: f32 = natural.iter().sum();
-    let widths: Vec<Mm> = if total <= width {
-        natural.iter().map(|w| w * width / total.max(1.0)).collect()
-    } else {
-        // Give every column its minimum, share the rest by natural width.
-        let min_total: f32 = minimum.iter().sum();
-        let spare = (width - min_total).max(0.0);
-        let extra: Vec<f32> = natural.iter().zip(&minimum).map(|(n, m)| n - m).collect();
-        let extra_total: f32 = extra.iter().sum::<f32>().max(1.0);
-        minimum
-            .iter()
-            .zip(&extra)
-            .map(|(m, e)| m + spare * e / extra_total)
-            .collect()
-    };
+    let widths = column_widths(&header, &rows, n, p, fonts, width);
     let pad_row = |mut r: Vec<Vec<Run>>| {
         r.resize(n, Vec::new());
         r

@@ -23,6 +23,8 @@ pub struct Loaded {
     pub source: String,
     pub record: Record,
     pub warnings: Vec<Diagnostic>,
+    /// The record as JSON (the templates' data), built once when the record loads.
+    pub(crate) data: serde_json::Value,
 }
 
 /// What the `*_checked` loaders return: the record with the errors of the rules it breaks
@@ -38,22 +40,47 @@ pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 /// rule errors beside it, so a caller can go on checking (fonts, templates) and report
 /// every problem of the file at once.
 pub(crate) fn load_file_checked(path: &Path) -> Checked {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        vec![Diagnostic::error(
-            path,
-            format!("cannot read the file: {e}"),
-        )]
-    })?;
-    if meta.len() > MAX_RECORD_BYTES as u64 {
-        return Err(vec![too_large(path, meta.len())]);
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::error(
-            path,
-            format!("cannot read the file: {e}"),
-        )]
-    })?;
+    let bytes = read_record(path).map_err(|e| vec![e.diagnostic(path)])?;
     load_bytes_checked(path, &bytes)
+}
+
+/// Why a record file's bytes could not be read.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    Io(std::io::Error),
+    /// Larger than [`MAX_RECORD_BYTES`] (the size found); not read.
+    TooLarge(u64),
+}
+
+impl ReadError {
+    /// The error as the record's diagnostic, naming `path`.
+    pub(crate) fn diagnostic(&self, path: &Path) -> Diagnostic {
+        match self {
+            ReadError::Io(e) => Diagnostic::error(path, format!("cannot read the file: {e}")),
+            ReadError::TooLarge(len) => too_large(path, *len),
+        }
+    }
+}
+
+/// The bytes of the record file at `path`: the one place every command (`render`, `check`,
+/// `bundle` and its monthly report) reads a record from disk. A file over
+/// [`MAX_RECORD_BYTES`] is refused without reading it whole.
+pub(crate) fn read_record(path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let len = file.metadata().map_err(ReadError::Io)?.len();
+    if len > MAX_RECORD_BYTES as u64 {
+        return Err(ReadError::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // One byte over the cap is enough to know a file grew past it since its size was read.
+    file.take(MAX_RECORD_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() > MAX_RECORD_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Errors refuse the record; warnings go with the errors when they do.
@@ -139,7 +166,8 @@ pub(crate) fn load_str_checked(path: &Path, text: &str) -> Checked {
     }
     let record =
         parse(path, &source).map_err(|d| vec![not_a_record(path, &source).unwrap_or(*d)])?;
-    let diags = validate::validate(path, &source, &record);
+    let data = serde_json::to_value(&record).unwrap_or_default();
+    let diags = validate::validate(path, &source, &record, &data);
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.is_error());
     Ok((
         Loaded {
@@ -147,6 +175,7 @@ pub(crate) fn load_str_checked(path: &Path, text: &str) -> Checked {
             source,
             record,
             warnings,
+            data,
         },
         errors,
     ))

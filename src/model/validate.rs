@@ -15,7 +15,12 @@ pub(crate) const HD36_FROM: Date = Date {
     day: 3,
 };
 
-pub(crate) fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagnostic> {
+pub(crate) fn validate(
+    file: &Path,
+    source: &str,
+    record: &Record,
+    data: &serde_json::Value,
+) -> Vec<Diagnostic> {
     let rules = Rules {
         file,
         source,
@@ -49,7 +54,7 @@ pub(crate) fn validate(file: &Path, source: &str, record: &Record) -> Vec<Diagno
         rules.document(record, i, doc, &err);
     }
     let mut out = rules.out.into_inner();
-    invisible_characters(file, source, record, &mut out);
+    invisible_characters(file, source, data, &mut out);
     out
 }
 
@@ -149,7 +154,12 @@ impl Rules<'_> {
 /// Characters that print as nothing: control characters (a NUL or an escape from `\u0000`
 /// in quotes, a tab), zero-width and direction marks, a byte-order mark inside the text.
 /// A document must never lose or hide text silently, so each is an error naming it.
-fn invisible_characters(file: &Path, source: &str, record: &Record, out: &mut Vec<Diagnostic>) {
+fn invisible_characters(
+    file: &Path,
+    source: &str,
+    data: &serde_json::Value,
+    out: &mut Vec<Diagnostic>,
+) {
     // Private-use characters print as nothing in the official fonts, and one of them marks a
     // structured value inside the tool: refused wherever they are typed.
     if let Some((i, c)) = source.char_indices().find(|(_, c)| is_private_use(*c)) {
@@ -172,9 +182,8 @@ fn invisible_characters(file: &Path, source: &str, record: &Record, out: &mut Ve
         );
         return;
     }
-    let data = serde_json::to_value(record).unwrap_or_default();
     let mut strings = Vec::new();
-    collect_strings(&data, String::new(), &mut strings);
+    collect_strings(data, String::new(), &mut strings);
     for (path, text) in strings {
         let Some(c) = text.chars().find(|&c| is_invisible(c)) else {
             continue;

@@ -21,7 +21,7 @@ pub struct RenderContext<'a> {
     pub epoch: i64,
 }
 
-pub trait Renderer: Sync {
+pub trait Renderer: Send + Sync {
     /// File extension without the dot.
     fn extension(&self) -> &'static str;
     /// Writes the document to `out` (from its current position, which should be the start),

@@ -8,17 +8,20 @@
 pub(crate) mod bridge;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 
 use crate::doc::Document;
 use crate::env::Env;
 use crate::error::{Error, Reread, Result};
-use crate::model::load::{load_bytes, MAX_RECORD_BYTES};
+use crate::model::load::{load_bytes, read_record, ReadError};
 use crate::model::record::{Date, Record};
 use crate::template::each_session::Sessions;
 
 pub use bridge::with_report_stream;
+pub use bridge::with_report_streams;
 
 pub const TEMPLATE: &str = "bao-cao-thang";
 
@@ -64,8 +67,8 @@ pub struct SessionRef {
 
 /// The month's sessions in report order: by session date, then file stem.
 pub enum MonthSessions {
-    /// Read from disk when needed (`bundle`).
-    Disk(Vec<SessionRef>),
+    /// Read from disk when needed (`bundle`), counting the reads.
+    Disk(Vec<SessionRef>, Arc<AtomicUsize>),
     /// Already loaded (tests, small callers).
     Memory(Vec<(String, Record)>),
 }
@@ -73,7 +76,7 @@ pub enum MonthSessions {
 impl MonthSessions {
     pub fn from_disk(mut refs: Vec<SessionRef>) -> MonthSessions {
         refs.sort_by(|a, b| (a.date, &a.stem).cmp(&(b.date, &b.stem)));
-        MonthSessions::Disk(refs)
+        MonthSessions::Disk(refs, Arc::default())
     }
 
     pub fn from_records(records: &[(String, &Record)]) -> MonthSessions {
@@ -87,8 +90,17 @@ impl MonthSessions {
 
     pub fn len(&self) -> usize {
         match self {
-            MonthSessions::Disk(v) => v.len(),
+            MonthSessions::Disk(v, _) => v.len(),
             MonthSessions::Memory(v) => v.len(),
+        }
+    }
+
+    /// How many records have been read from disk, and will be: a counter shared with these
+    /// sessions (always zero for records held in memory).
+    pub fn reads(&self) -> Arc<AtomicUsize> {
+        match self {
+            MonthSessions::Disk(_, reads) => Arc::clone(reads),
+            MonthSessions::Memory(_) => Arc::default(),
         }
     }
 
@@ -98,7 +110,7 @@ impl MonthSessions {
 
     pub fn date(&self, i: usize) -> Option<Date> {
         match self {
-            MonthSessions::Disk(v) => v.get(i).map(|s| s.date),
+            MonthSessions::Disk(v, _) => v.get(i).map(|s| s.date),
             MonthSessions::Memory(v) => v.get(i).and_then(|(_, r)| r.session_date()),
         }
     }
@@ -108,8 +120,9 @@ impl MonthSessions {
     pub fn record(&self, i: usize) -> Result<(String, Record)> {
         match self {
             MonthSessions::Memory(v) => v.get(i).cloned().ok_or_else(|| out_of_range(i)),
-            MonthSessions::Disk(v) => {
+            MonthSessions::Disk(v, reads) => {
                 let s = v.get(i).ok_or_else(|| out_of_range(i))?;
+                reads.fetch_add(1, Ordering::Relaxed);
                 Ok((s.stem.clone(), read_checked(s)?))
             }
         }
@@ -148,10 +161,11 @@ pub(crate) fn read_unchanged(path: &Path, sha256: &str) -> std::result::Result<V
     let changed = || Reread::Changed {
         sha256: sha256.to_string(),
     };
-    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_RECORD_BYTES as u64) {
-        return Err(changed());
-    }
-    let bytes = std::fs::read(path).map_err(Reread::Unreadable)?;
+    let bytes = match read_record(path) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge(_)) => return Err(changed()),
+        Err(ReadError::Io(e)) => return Err(Reread::Unreadable(e)),
+    };
     if crate::hashing::sha256_hex(&bytes) != sha256 {
         return Err(changed());
     }

@@ -26,7 +26,7 @@ const BUILTIN: &[(&str, &[u8])] = &[
 
 /// Where template sources come from.
 #[derive(Debug, Clone, Default)]
-pub struct TemplateSource {
+pub(crate) struct TemplateSource {
     pub override_dir: Option<PathBuf>,
 }
 
@@ -39,14 +39,14 @@ pub struct TemplateText {
 }
 
 impl TemplateSource {
-    pub fn new(override_dir: Option<&Path>) -> TemplateSource {
+    pub(crate) fn new(override_dir: Option<&Path>) -> TemplateSource {
         TemplateSource {
             override_dir: override_dir.map(Path::to_path_buf),
         }
     }
 
     /// Every template name available: built-in ones and those in the override folder.
-    pub fn available(&self) -> Vec<String> {
+    pub(crate) fn available(&self) -> Vec<String> {
         let mut names: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
         names.extend(
             self.override_stems()
@@ -60,7 +60,7 @@ impl TemplateSource {
 
     /// The `*.hbs` files of the override folder whose names are not template names, so
     /// they are never used: each with the reason, for a warning.
-    pub fn ignored(&self) -> Vec<String> {
+    pub(crate) fn ignored(&self) -> Vec<String> {
         let Some(dir) = &self.override_dir else {
             return Vec::new();
         };
@@ -97,8 +97,26 @@ impl TemplateSource {
             .collect()
     }
 
+    /// Every available template's source, read once (by name): what the engine compiles
+    /// and the bundle's cache key hashes.
+    pub(crate) fn read_all(&self) -> Result<Vec<TemplateText>> {
+        let mut texts = Vec::new();
+        for name in self.available() {
+            match self.get(&name)? {
+                Some(t) => texts.push(t),
+                None => {
+                    return Err(Error::Template {
+                        name,
+                        message: "listed but not readable".into(),
+                    })
+                }
+            }
+        }
+        Ok(texts)
+    }
+
     /// The source of template `name`; `Ok(None)` when no such template exists.
-    pub fn get(&self, name: &str) -> Result<Option<TemplateText>> {
+    pub(crate) fn get(&self, name: &str) -> Result<Option<TemplateText>> {
         if !is_template_name(name) {
             return Ok(None);
         }

@@ -25,7 +25,9 @@ use crate::template::front::{self, FrontMatter};
 use crate::template::partials;
 use crate::template::slots::{self, SlotHelper, Slots};
 use crate::template::structured::escape_markup;
-use crate::template::{TemplateSource, TemplateText};
+#[cfg(doc)]
+use crate::template::TemplateSource;
+use crate::template::TemplateText;
 
 /// A template rendered against one record: front matter values and the body markup.
 #[derive(Debug, Clone)]
@@ -159,13 +161,12 @@ impl Engine {
         }
     }
 
-    /// Compiles every available template; a broken one is an error naming it.
-    pub fn load(source: &TemplateSource) -> Result<Engine> {
+    /// Compiles the given template sources (read once, by [`TemplateSource::read_all`]);
+    /// a broken one is an error naming it.
+    pub fn compile(texts: &[TemplateText]) -> Result<Engine> {
         let mut engine = Engine::new();
-        for name in source.available() {
-            if let Some(t) = source.get(&name)? {
-                engine.add(&t)?;
-            }
+        for t in texts {
+            engine.add(t)?;
         }
         Ok(engine)
     }

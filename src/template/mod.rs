@@ -18,13 +18,15 @@ pub(crate) use front::Layout;
 /// (the monthly report, which no record names, left out): what the record schema lists
 /// under a document's `text:`.
 pub(crate) fn builtin_slots() -> Vec<(String, Vec<String>)> {
-    let source = TemplateSource::new(None);
-    let Ok(engine) = engine::Engine::load(&source) else {
+    let Ok(texts) = TemplateSource::new(None).read_all() else {
         return Vec::new();
     };
-    source
-        .available()
+    let Ok(engine) = engine::Engine::compile(&texts) else {
+        return Vec::new();
+    };
+    texts
         .into_iter()
+        .map(|t| t.name)
         .filter(|name| name != "bao-cao-thang")
         .filter_map(|name| {
             let front = engine.front(&name)?;

@@ -157,10 +157,10 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-#[test]
-fn issue9_record_edited_during_bundle_is_never_rendered_under_the_old_hash() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let input = tmp.path().join("in");
+/// `zz-last.yaml` (session on the 28th, so the last record rendered and the last the report
+/// reads) among 120 records; the original and an edited text.
+fn folder_with_last(root: &Path) -> (PathBuf, String, String) {
+    let input = root.join("in");
     folder_of(&input, 120);
     let last = input.join("zz-last.yaml");
     let original = record(28, 7);
@@ -171,47 +171,76 @@ fn issue9_record_edited_during_bundle_is_never_rendered_under_the_old_hash() {
         1,
     );
     assert_ne!(edited, original);
-    // One worker: the scan, then the report, then the records in order. The record is
-    // edited once the first record's files appear (the scan has hashed it), long before its
-    // own turn.
+    (last, original, edited)
+}
+
+/// Starts a one-worker bundle (records in order, then the report), waits for `marker` to
+/// appear and writes `edited` to `last` then.
+fn edit_when(root: &Path, marker: &Path, last: &Path, edited: &str) -> Output {
     let child = bin()
         .args([
             "bundle", "in", "--month", MONTH, "--out", "out", "--jobs", "1",
         ])
-        .current_dir(tmp.path())
+        .current_dir(root)
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    let first = month_dir(tmp.path()).join("r000");
     let start = Instant::now();
-    while !first.exists() && start.elapsed() < Duration::from_secs(120) {
+    while !marker.exists() && start.elapsed() < Duration::from_secs(120) {
         std::thread::sleep(Duration::from_millis(1));
     }
-    std::fs::write(&last, &edited).expect("edit during the run");
-    let edited_before_its_turn = !month_dir(tmp.path()).join("zz-last").exists();
-    let o = child.wait_with_output().expect("wait");
-    let err = stderr(&o);
-    assert!(
-        edited_before_its_turn,
-        "the test edited too late; nothing shown"
-    );
+    std::fs::write(last, edited).expect("edit during the run");
+    child.wait_with_output().expect("wait")
+}
+
+/// Issue 9 guarded that an edit made during a bundle is never rendered under the hash read
+/// before it. Since issue 11 a record is read once, hashed, parsed and rendered from those
+/// very bytes: an edit made before its turn is rendered, under the hash of the edited bytes.
+#[test]
+fn issue9_record_edited_during_bundle_is_never_rendered_under_the_old_hash() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (last, _original, edited) = folder_with_last(tmp.path());
     let dir = month_dir(tmp.path());
+    let o = edit_when(tmp.path(), &dir.join("r000"), &last, &edited);
+    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
     let m: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("m"))
         .expect("json");
-    // The record is reported as changed, naming it; nothing of it is in the bundle, and no
-    // document anywhere shows the edit under the old hash.
-    assert_eq!(code(&o), Some(1), "{err}");
+    let entry = m["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .find(|r| r["file"] == "zz-last.yaml")
+        .expect("zz-last in the manifest")
+        .clone();
+    assert_eq!(entry["sha256"], sha256_hex(edited.as_bytes()), "{entry}");
+    let text = pdf::body_lines(&pdf::read(&dir.join("zz-last/tin-bai.pdf"))).join(" ");
+    assert!(text.contains("SỬA GIỮA CHỪNG"), "{text}");
+}
+
+/// Issue 11: the monthly report reads each record again when its turn comes, and only if it
+/// still has the SHA-256 of the bytes that were rendered. Edited after its documents were
+/// made, the record stops the run (exit 3, naming it), and no manifest or zip is written.
+#[test]
+fn issue11_record_edited_after_it_rendered_stops_the_report_naming_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (last, original, edited) = folder_with_last(tmp.path());
+    let dir = month_dir(tmp.path());
+    let o = edit_when(
+        tmp.path(),
+        &dir.join("zz-last/tin-bai.docx"),
+        &last,
+        &edited,
+    );
+    let err = stderr(&o);
+    assert_eq!(code(&o), Some(3), "{err}");
     assert!(
         err.contains("zz-last.yaml") && err.contains("changed while the bundle was being made"),
         "{err}"
     );
-    let failed = m["failed"].as_array().expect("failed");
-    assert!(
-        failed.iter().any(|f| f["file"] == "zz-last.yaml"),
-        "{failed:?}"
-    );
-    assert!(!dir.join("zz-last").exists());
-    // Reverted, the record renders from its own bytes.
+    assert!(!dir.join("manifest.json").exists());
+    assert!(!dir.join("2022-11.zip").exists());
+    // Reverted, the run completes from the record's own bytes.
     std::fs::write(&last, &original).expect("revert");
     let o = bundle_in(tmp.path(), &[]);
     assert_eq!(code(&o), Some(0), "{}", stderr(&o));

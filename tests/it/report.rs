@@ -343,3 +343,71 @@ fn issue4_a_failing_renderer_ends_the_report_producer() {
         .expect("the producer thread ended");
     assert_eq!(got.as_deref(), Some("PDF: the renderer failed"));
 }
+
+/// Issue 11: the report's renderers share one reading of the records. Three records on disk,
+/// two `{{#each_session}}` loops in the template, the first record read once more for the
+/// issuer: 7 reads for the PDF and the DOCX together (the same as for one renderer), and both
+/// streams carry the same blocks as the document built from the records in memory.
+#[test]
+fn issue11_report_reads_each_record_once_for_both_renderers() {
+    use std::sync::atomic::Ordering;
+    use vanthu::internals::{with_report_streams, MonthSessions};
+    let env = Env::new(None, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (reference, long) = (reference_record(), long_record());
+    let refs = on_disk(
+        dir.path(),
+        &[("a", &reference), ("b", &long), ("c", &reference)],
+    );
+    let sessions = MonthSessions::from_disk(refs.clone());
+    let reads = sessions.reads();
+    let streams = with_report_streams(&env, (2022, 11), sessions, 2, |_, s| {
+        s.blocks
+            .map(|b| b.map(|b| b.into_owned()))
+            .collect::<vanthu::Result<Vec<_>>>()
+    })
+    .unwrap()
+    .expect("a report");
+    assert_eq!(reads.load(Ordering::Relaxed), 7);
+    assert_eq!(streams.len(), 2);
+    assert_eq!(streams[0], streams[1]);
+    let one = MonthSessions::from_disk(refs);
+    let one_reads = one.reads();
+    let alone = vanthu::internals::with_report_stream(&env, 2022, 11, one, |s| s.collect())
+        .unwrap()
+        .expect("a report");
+    assert_eq!(one_reads.load(Ordering::Relaxed), 7);
+    assert_eq!(alone.blocks, streams[0]);
+}
+
+/// Issue 11: when one renderer of the report fails, its own error is reported, not the
+/// knock-on error of the stream it stopped for the other.
+#[test]
+fn issue11_report_names_the_renderer_error_that_stopped_it() {
+    use vanthu::internals::{with_report_streams, MonthSessions};
+    let env = Env::new(None, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let reference = reference_record();
+    let refs = on_disk(dir.path(), &[("a", &reference), ("b", &reference)]);
+    for failing in [0, 1] {
+        let err = with_report_streams(
+            &env,
+            (2022, 11),
+            MonthSessions::from_disk(refs.clone()),
+            2,
+            |i, mut s| {
+                if i == failing {
+                    let _ = s.blocks.next();
+                    return Err(vanthu::Error::Pdf(format!("renderer {i} gave up")));
+                }
+                s.blocks.try_for_each(|b| b.map(drop))
+            },
+        )
+        .expect_err("an error");
+        assert!(
+            err.to_string()
+                .contains(&format!("renderer {failing} gave up")),
+            "{err}"
+        );
+    }
+}
