@@ -121,6 +121,7 @@ fn report_file(
     let ctx = RenderContext {
         fonts: &env.fonts,
         epoch: env.epoch,
+        pdf: env.pdf,
     };
     let path = format!("{REPORT}.{}", r.extension());
     let final_path = dir.join(&path);

@@ -17,6 +17,7 @@ mod columns;
 mod compress;
 mod elements;
 mod embed;
+mod fields;
 mod file;
 mod flow;
 pub(crate) mod lines;
@@ -39,6 +40,7 @@ use columns::ColumnsElement;
 use compress::deflate;
 use elements::{pt, rule_height, FooterElement, PageNumbers, ParaElement, RuleElement};
 use embed::{resource_name, FontUse};
+use fields::Fields;
 use file::PdfFile;
 use flow::{RenderResult, Size};
 use table::TableElement;
@@ -69,6 +71,7 @@ impl Renderer for PdfRenderer {
             .as_ref()
             .map(|f| FooterElement::new(f, &page, blocks.width, ctx.fonts));
         let mut kids: Vec<Ref> = Vec::new();
+        let mut fields = Fields::default();
         loop {
             let number = kids.len() + 1;
             let cx = Canvas::new(ctx.fonts, &glyphs, (page.height, number));
@@ -90,17 +93,26 @@ impl Renderer for PdfRenderer {
             if let Some(e) = blocks.error.take() {
                 return Err(e);
             }
-            let content = deflate(&cx.finish())?;
+            let (content, signing_spaces) = cx.finish();
+            let content = deflate(&content)?;
             let (content_ref, page_ref) = (file.alloc(), file.alloc());
             file.object(|c| {
                 c.stream(content_ref, &content).filter(Filter::FlateDecode);
             })?;
+            let annots = if ctx.pdf.signing_fields {
+                fields.write_page(&mut file, page_ref, number, &page, &signing_spaces)?
+            } else {
+                Vec::new()
+            };
             file.object(|c| {
-                c.page(page_ref)
-                    .parent(pages)
+                let mut p = c.page(page_ref);
+                p.parent(pages)
                     .media_box(media)
                     .contents(content_ref)
                     .pair(Name(b"Resources"), resources);
+                if !annots.is_empty() {
+                    p.annotations(annots.iter().copied());
+                }
             })?;
             kids.push(page_ref);
             if !result.has_more {
@@ -123,11 +135,19 @@ impl Renderer for PdfRenderer {
                 .kids(kids.iter().copied())
                 .count(i32::try_from(kids.len()).unwrap_or(i32::MAX));
         })?;
+        let form = fields.all();
         file.packed(|c| {
-            c.indirect(catalog)
-                .dict()
-                .pair(Name(b"Type"), Name(b"Catalog"))
+            let mut d = c.indirect(catalog).dict();
+            d.pair(Name(b"Type"), Name(b"Catalog"))
                 .pair(Name(b"Pages"), pages);
+            if !form.is_empty() {
+                // No /SigFlags while unsigned: the signer sets them.
+                d.insert(Name(b"AcroForm"))
+                    .dict()
+                    .insert(Name(b"Fields"))
+                    .array()
+                    .items(form.iter().copied());
+            }
         })?;
         let date = pdf_date(ctx.epoch);
         let producer = format!("vanthu {}", env!("CARGO_PKG_VERSION"));
