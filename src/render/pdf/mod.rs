@@ -11,8 +11,10 @@
 //! every page's operations until the document is saved and then scans them all to subset the
 //! fonts (measured: 0.27 MB a page, 2.3 GB for an 8,500-page report).
 
+mod archive;
 mod boxed;
 mod canvas;
+mod catalog;
 mod columns;
 mod compress;
 mod elements;
@@ -27,7 +29,7 @@ mod table;
 
 use std::cell::RefCell;
 
-use pdf_writer::{Filter, Name, Rect, Ref, Str, TextStr};
+use pdf_writer::{Filter, Name, Rect, Ref};
 
 use crate::doc::model::{Block, Mm, PageSetup, SectionStart};
 use crate::doc::stream::{self, DocumentStream};
@@ -122,7 +124,15 @@ impl Renderer for PdfRenderer {
                 return Err(Error::Pdf("could not fit an element on a new page".into()));
             }
         }
-        let faces = glyphs.into_inner().write(&mut file, ctx.fonts)?;
+        let glyphs = glyphs.into_inner();
+        if let (true, Some(c)) = (ctx.pdf.pdfa, glyphs.missing()) {
+            return Err(Error::Pdf(format!(
+                "PDF/A: the fonts have no glyph for U+{:04X} `{c}`, and PDF/A-2 forbids drawing \
+                 the missing glyph (.notdef); remove the character or use fonts that have it",
+                u32::from(c)
+            )));
+        }
+        let faces = glyphs.write(&mut file, ctx.fonts)?;
         file.packed(|c| {
             let mut dict = c.indirect(resources).dict();
             let mut font_dict = dict.insert(Name(b"Font")).dict();
@@ -135,41 +145,17 @@ impl Renderer for PdfRenderer {
                 .kids(kids.iter().copied())
                 .count(i32::try_from(kids.len()).unwrap_or(i32::MAX));
         })?;
-        let form = fields.all();
-        file.packed(|c| {
-            let mut d = c.indirect(catalog).dict();
-            d.pair(Name(b"Type"), Name(b"Catalog"))
-                .pair(Name(b"Pages"), pages);
-            if !form.is_empty() {
-                // No /SigFlags while unsigned: the signer sets them.
-                d.insert(Name(b"AcroForm"))
-                    .dict()
-                    .insert(Name(b"Fields"))
-                    .array()
-                    .items(form.iter().copied());
-            }
-        })?;
-        let date = pdf_date(ctx.epoch);
-        let producer = format!("vanthu {}", env!("CARGO_PKG_VERSION"));
-        file.packed(|c| {
-            c.indirect(info)
-                .dict()
-                .pair(Name(b"Title"), TextStr(&doc.meta_title))
-                .pair(Name(b"Producer"), Str(producer.as_bytes()))
-                .pair(Name(b"CreationDate"), Str(date.as_bytes()))
-                .pair(Name(b"ModDate"), Str(date.as_bytes()));
-        })?;
-        file.finish(catalog, info)
+        let ending = catalog::Ending {
+            catalog,
+            pages,
+            info,
+            form: fields.all(),
+            title: &doc.meta_title,
+            epoch: ctx.epoch,
+            pdfa: ctx.pdf.pdfa,
+        };
+        catalog::finish(file, &ending)
     }
-}
-
-/// `D:YYYYMMDDHHmmSSZ` for seconds since the epoch.
-pub(crate) fn pdf_date(epoch: i64) -> String {
-    let t = crate::calendar::Utc::from_epoch(epoch);
-    format!(
-        "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
-        t.year, t.month, t.day, t.hour, t.minute, t.second
-    )
 }
 
 /// The blocks from `next` on, one below the other on this page (genpdf's vertical
