@@ -13,6 +13,7 @@ mod forms;
 mod hostile_input;
 mod issue11_errors;
 mod issue12_fields;
+mod issue12_pdfa;
 mod issue9_bundle;
 mod layers;
 mod layout;

@@ -207,3 +207,18 @@ impl Metrics {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_character_drawn_with_the_missing_glyph_is_kept() {
+        let mut used = FontUse::default();
+        used.glyph(Face::Regular, 36, 'A');
+        assert_eq!(used.missing(), None);
+        assert_eq!(used.glyph(Face::Regular, 0, '\u{1F600}'), 0);
+        used.glyph(Face::Bold, 0, '\u{2603}');
+        assert_eq!(used.missing(), Some('\u{1F600}'));
+    }
+}
