@@ -65,7 +65,12 @@ impl Renderer for PdfRenderer {
         let mut file = PdfFile::new(out)?;
         let (catalog, pages, resources, info) =
             (file.alloc(), file.alloc(), file.alloc(), file.alloc());
-        let media = Rect::new(0.0, 0.0, to_pt(page.width), to_pt(page.height));
+        let shared = PageShared {
+            pages,
+            resources,
+            media: Rect::new(0.0, 0.0, to_pt(page.width), to_pt(page.height)),
+            signing_fields: ctx.pdf.signing_fields,
+        };
         let mut decorator = PageNumbers::new(page.clone());
         let mut blocks = Blocks::new(doc.blocks, &page, ctx.fonts);
         let footer = page
@@ -95,28 +100,7 @@ impl Renderer for PdfRenderer {
             if let Some(e) = blocks.error.take() {
                 return Err(e);
             }
-            let (content, signing_spaces) = cx.finish();
-            let content = deflate(&content)?;
-            let (content_ref, page_ref) = (file.alloc(), file.alloc());
-            file.object(|c| {
-                c.stream(content_ref, &content).filter(Filter::FlateDecode);
-            })?;
-            let annots = if ctx.pdf.signing_fields {
-                fields.write_page(&mut file, page_ref, number, &page, &signing_spaces)?
-            } else {
-                Vec::new()
-            };
-            file.object(|c| {
-                let mut p = c.page(page_ref);
-                p.parent(pages)
-                    .media_box(media)
-                    .contents(content_ref)
-                    .pair(Name(b"Resources"), resources);
-                if !annots.is_empty() {
-                    p.annotations(annots.iter().copied());
-                }
-            })?;
-            kids.push(page_ref);
+            kids.push(write_page(&mut file, cx, &shared, &page, &mut fields)?);
             if !result.has_more {
                 break;
             }
@@ -132,19 +116,7 @@ impl Renderer for PdfRenderer {
                 u32::from(c)
             )));
         }
-        let faces = glyphs.write(&mut file, ctx.fonts)?;
-        file.packed(|c| {
-            let mut dict = c.indirect(resources).dict();
-            let mut font_dict = dict.insert(Name(b"Font")).dict();
-            for (face, font) in &faces {
-                font_dict.pair(resource_name(*face), *font);
-            }
-        })?;
-        file.packed(|c| {
-            c.pages(pages)
-                .kids(kids.iter().copied())
-                .count(i32::try_from(kids.len()).unwrap_or(i32::MAX));
-        })?;
+        write_fonts_and_pages(&mut file, glyphs, ctx.fonts, &shared, &kids)?;
         let ending = catalog::Ending {
             catalog,
             pages,
@@ -156,6 +128,71 @@ impl Renderer for PdfRenderer {
         };
         catalog::finish(file, &ending)
     }
+}
+
+/// What every page object points to.
+struct PageShared {
+    pages: Ref,
+    resources: Ref,
+    media: Rect,
+    signing_fields: bool,
+}
+
+/// Writes a laid-out page: its content, its signature fields (with `--signing-fields`), and
+/// the page object; returns the page.
+fn write_page(
+    file: &mut PdfFile<'_>,
+    cx: Canvas<'_>,
+    shared: &PageShared,
+    setup: &PageSetup,
+    fields: &mut Fields,
+) -> Result<Ref> {
+    let number = cx.page;
+    let (content, signing_spaces) = cx.finish();
+    let content = deflate(&content)?;
+    let (content_ref, page_ref) = (file.alloc(), file.alloc());
+    file.object(|c| {
+        c.stream(content_ref, &content).filter(Filter::FlateDecode);
+    })?;
+    let annots = if shared.signing_fields {
+        fields.write_page(file, page_ref, number, setup, &signing_spaces)?
+    } else {
+        Vec::new()
+    };
+    file.object(|c| {
+        let mut p = c.page(page_ref);
+        p.parent(shared.pages)
+            .media_box(shared.media)
+            .contents(content_ref)
+            .pair(Name(b"Resources"), shared.resources);
+        if !annots.is_empty() {
+            p.annotations(annots.iter().copied());
+        }
+    })?;
+    Ok(page_ref)
+}
+
+/// The fonts used, the resources naming them, and the page tree.
+fn write_fonts_and_pages(
+    file: &mut PdfFile<'_>,
+    glyphs: FontUse,
+    book: &FontBook,
+    shared: &PageShared,
+    kids: &[Ref],
+) -> Result<()> {
+    let faces = glyphs.write(file, book)?;
+    file.packed(|c| {
+        let mut dict = c.indirect(shared.resources).dict();
+        let mut font_dict = dict.insert(Name(b"Font")).dict();
+        for (face, font) in &faces {
+            font_dict.pair(resource_name(*face), *font);
+        }
+    })?;
+    file.packed(|c| {
+        c.pages(shared.pages)
+            .kids(kids.iter().copied())
+            .count(i32::try_from(kids.len()).unwrap_or(i32::MAX));
+    })
 }
 
 /// The blocks from `next` on, one below the other on this page (genpdf's vertical
