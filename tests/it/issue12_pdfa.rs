@@ -9,8 +9,10 @@
 //!
 //! Not checked, because nothing in the renderer can produce it: images and their
 //! `/Alternates`, `/Interpolate`; transparency groups and blend modes; optional content;
-//! embedded files; PostScript and reference XObjects; Type 1/3 and simple TrueType fonts (all
-//! our fonts are CID fonts); the stream `/Length` against the bytes (qpdf checks it).
+//! embedded files; Type 1/3 and simple TrueType fonts (all our fonts are CID fonts); the
+//! stream `/Length` against the bytes and the cross-reference offsets (qpdf checks both).
+//! The ICC profile's content (its curves and colorants) is checked by a unit test in
+//! `src/render/pdf/archive.rs`; here only its header.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -102,6 +104,11 @@ pub const RULES: &[Rule] = &[
         id: "6.2.5-2",
         asks: "no transfer functions (/TR, /TR2 other than Default)",
         check: no_transfer_functions,
+    },
+    Rule {
+        id: "6.2.9-1",
+        asks: "form XObjects have no /OPI, /Ref, /Subtype2 /PS; no PostScript XObjects",
+        check: plain_form_xobjects,
     },
     Rule {
         id: "6.2.11.3.1-1",
@@ -332,4 +339,37 @@ fn issue12_a_bundle_with_pdfa_and_fields_reaches_the_report_and_reruns_on_a_flag
         .map(|f| f.name)
         .collect();
     assert_eq!(names, ["electronic"]);
+}
+
+#[test]
+fn issue12_pdfa_dates_follow_source_date_epoch_and_the_bytes_repeat() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |out: &str| {
+        let o = bin()
+            .env("SOURCE_DATE_EPOCH", "1668038400")
+            .args(["render", "--pdfa", "--signing-fields", "--out"])
+            .arg(tmp.path().join(out))
+            .arg(common::reference_record())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read(
+            tmp.path()
+                .join(out)
+                .join("thuan-2022-11-10/thong-bao-ket-luan.pdf"),
+        )
+        .unwrap()
+    };
+    let (a, b) = (run("a"), run("b"));
+    assert_eq!(a, b, "the same input and epoch give the same bytes");
+    let pdf = tmp.path().join("a/thuan-2022-11-10/thong-bao-ket-luan.pdf");
+    assert!(failures(&pdf).is_empty(), "{:?}", failures(&pdf));
+    let doc = Document::load_mem(&a).unwrap();
+    let p = Pdf { bytes: a, doc };
+    let x = xmp(&p).unwrap();
+    assert!(
+        x.contains("<xmp:CreateDate>2022-11-10T00:00:00Z</xmp:CreateDate>"),
+        "{x}"
+    );
+    assert_eq!(info_string(&p, b"ModDate").unwrap(), "D:20221110000000Z");
 }

@@ -215,3 +215,20 @@ pub fn no_transfer_functions(p: &Pdf) -> Result<(), String> {
 pub fn is_type(d: &Dictionary, key: &[u8], value: &[u8]) -> bool {
     d.get(key).and_then(Object::as_name).ok() == Some(value)
 }
+
+pub fn plain_form_xobjects(p: &Pdf) -> Result<(), String> {
+    for s in streams(&p.doc) {
+        let d = &s.dict;
+        ensure(!is_type(d, b"Subtype", b"PS"), || {
+            "a PostScript XObject".into()
+        })?;
+        if is_type(d, b"Subtype", b"Form") {
+            for key in [&b"OPI"[..], b"Ref", b"Subtype2", b"PS"] {
+                ensure(d.get(key).is_err(), || {
+                    format!("a form with /{}", String::from_utf8_lossy(key))
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
