@@ -31,6 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ctx = RenderContext {
         fonts: &env.fonts,
         epoch: env.epoch,
+        pdf: Default::default(),
     };
     let renderers = renderers();
     let path = Path::new(record);

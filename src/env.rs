@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
+use crate::render::PdfOptions;
 use crate::template::engine::Engine;
 use crate::template::{TemplateSource, TemplateText};
 
@@ -20,6 +21,8 @@ pub struct Env {
     /// Seconds since the epoch for document metadata: `SOURCE_DATE_EPOCH`, else 0.
     /// The wall clock is never read.
     pub epoch: i64,
+    /// The PDF's options (signature fields, PDF/A), from the command line.
+    pub pdf: PdfOptions,
 }
 
 impl Env {
@@ -47,6 +50,7 @@ impl Env {
             engine,
             fonts,
             epoch: source_date_epoch()?,
+            pdf: PdfOptions::default(),
         })
     }
 

@@ -25,7 +25,7 @@
 //! use vanthu::{documents_for, Env, PdfRenderer, RenderContext, Renderer};
 //! let env = Env::new(None, None)?;
 //! let (_, documents) = documents_for(&env, "input/record.yaml".as_ref()).map_err(|d| d.len()).unwrap();
-//! let ctx = RenderContext { fonts: &env.fonts, epoch: env.epoch };
+//! let ctx = RenderContext { fonts: &env.fonts, epoch: env.epoch, pdf: env.pdf };
 //! let pdf: Vec<u8> = PdfRenderer.render(&documents[0], &ctx)?;
 //! # Ok::<(), vanthu::Error>(())
 //! ```
@@ -63,7 +63,7 @@ pub use model::{load_file, load_str, Format, Loaded, Record};
 pub use pipeline::{documents_for, documents_for_bytes};
 pub use render::docx::DocxRenderer;
 pub use render::pdf::PdfRenderer;
-pub use render::{all as renderers, Output, RenderContext, Renderer};
+pub use render::{all as renderers, Output, PdfOptions, RenderContext, Renderer};
 pub use report::month_report;
 
 /// The format-neutral document model a [`Renderer`] draws: pages, blocks, paragraphs, runs.

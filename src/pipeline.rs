@@ -466,6 +466,7 @@ fn render_documents(
     let ctx = RenderContext {
         fonts: &env.fonts,
         epoch: env.epoch,
+        pdf: env.pdf,
     };
     let mut files = Vec::new();
     for doc in &docs {

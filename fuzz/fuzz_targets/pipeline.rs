@@ -63,6 +63,7 @@ fuzz_target!(|data: &[u8]| {
     let ctx = RenderContext {
         fonts: &env.fonts,
         epoch: 0,
+        pdf: Default::default(),
     };
     for doc in &docs {
         let mut files = renderers()

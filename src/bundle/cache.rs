@@ -24,6 +24,21 @@ pub(crate) struct EnvHashes {
     pub fonts: String,
     pub tool: String,
     pub epoch: i64,
+    /// The PDF options that change the PDF (`--signing-fields`, `--pdfa`), empty without
+    /// them, so the keys of a plain run are those of earlier versions.
+    pub pdf_options: String,
+}
+
+/// The PDF options as they enter the cache key: `signing-fields pdfa`, or empty.
+fn pdf_options(env: &Env) -> String {
+    let mut on = Vec::new();
+    if env.pdf.signing_fields {
+        on.push("signing-fields");
+    }
+    if env.pdf.pdfa {
+        on.push("pdfa");
+    }
+    on.join(" ")
 }
 
 impl EnvHashes {
@@ -47,6 +62,7 @@ impl EnvHashes {
             fonts: env.fonts.digest(),
             tool: format!("vanthu {}", env!("CARGO_PKG_VERSION")),
             epoch: env.epoch,
+            pdf_options: pdf_options(env),
         }
     }
 
@@ -61,6 +77,10 @@ impl EnvHashes {
         ] {
             h.update((part.len() as u64).to_be_bytes());
             h.update(part.as_bytes());
+        }
+        if !self.pdf_options.is_empty() {
+            h.update((self.pdf_options.len() as u64).to_be_bytes());
+            h.update(self.pdf_options.as_bytes());
         }
         h
     }

@@ -173,6 +173,7 @@ fn report_files(
     let ctx = RenderContext {
         fonts: &env.fonts,
         epoch: env.epoch,
+        pdf: env.pdf,
     };
     let jobs = render::all()
         .into_iter()

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::bundle::{run, Month, Options, Shard, Summary};
+use crate::cmd::render::PdfArgs;
 use crate::cmd::{exit, print_diagnostics, InputArgs};
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -16,6 +17,8 @@ use crate::error::{Error, Result};
 pub(super) struct BundleArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub pdf: PdfArgs,
     /// The month to bundle: records whose `session.date` falls in it.
     #[arg(long, value_name = "YYYY-MM")]
     pub month: String,
@@ -38,7 +41,8 @@ pub(super) fn execute(args: &BundleArgs) -> Result<i32> {
     let month = Month::parse(&args.month)
         .map_err(|why| Error::Usage(format!("--month `{}`: {why}", args.month)))?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
-    let env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
+    let mut env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
+    env.pdf = args.pdf.options();
     let files = args.input.record_files()?;
     let opts = Options {
         files,

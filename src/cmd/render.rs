@@ -11,18 +11,43 @@ use crate::env::Env;
 use crate::error::Result;
 use crate::output::{lock_folder, output_path, real_dir, write_together, FolderLock, WriteMode};
 use crate::pipeline::{render_record, RenderedFile};
+use crate::render::PdfOptions;
 
 #[derive(Debug, Args)]
 pub(super) struct RenderArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub pdf: PdfArgs,
     /// Output folder.
     #[arg(long, short, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
 }
 
+/// What the PDF holds besides the pages (render and bundle).
+#[derive(Debug, Args)]
+pub(super) struct PdfArgs {
+    /// Give the PDF empty signature fields where the document keeps room for signatures
+    /// (`person-1`…, `organisation`, `electronic`), for `vanthu sign`. The pages are the same.
+    #[arg(long)]
+    pub signing_fields: bool,
+    /// Write PDF/A-2b (archival): XMP metadata and an sRGB output intent.
+    #[arg(long)]
+    pub pdfa: bool,
+}
+
+impl PdfArgs {
+    pub(super) fn options(&self) -> PdfOptions {
+        PdfOptions {
+            signing_fields: self.signing_fields,
+            pdfa: self.pdfa,
+        }
+    }
+}
+
 pub(super) fn execute(args: &RenderArgs) -> Result<i32> {
-    let env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
+    let mut env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
+    env.pdf = args.pdf.options();
     let files = args.input.record_files()?;
     let (mut ok, mut failed, mut written) = (0usize, 0usize, 0usize);
     let mut lock: Option<FolderLock> = None;

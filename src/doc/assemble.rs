@@ -66,6 +66,9 @@ pub(crate) fn head(input: &AssemblyInput) -> Head {
     page.first_page_footer = address_footer(input, profile);
     let mut blocks = Vec::new();
     let r = input.rendered;
+    if r.front.layout != Layout::News {
+        page.electronic_mark = Some(ElectronicMark::new(vec![number_line(input, profile)]));
+    }
     let meta_title = match r.front.layout {
         Layout::Official | Layout::Minutes => {
             blocks.push(header(input, profile));
@@ -214,6 +217,7 @@ pub fn page_setup(p: &Profile) -> PageSetup {
             line_pitch_pt: single_pitch(p.page_number_size),
         },
         first_page_footer: None,
+        electronic_mark: None,
     }
 }
 
@@ -268,6 +272,22 @@ fn letter_summary(input: &AssemblyInput) -> String {
         .as_deref()
         .map(markup::inline_text)
         .unwrap_or_default()
+}
+
+/// The document's number and symbol as the header writes it (`Số: 12-TB/HU`).
+pub(crate) fn number_line(input: &AssemblyInput, p: &Profile) -> String {
+    let co_issuers = input.entry.map_or(&[][..], |e| e.co_issuers.as_slice());
+    let code = std::iter::once(input.issuer.code.as_str())
+        .chain(co_issuers.iter().map(|c| c.code.as_str()))
+        .collect::<Vec<_>>()
+        .join("-");
+    let abbr = input.rendered.front.abbr.as_deref().unwrap_or("");
+    if input.rendered.front.layout == Layout::Letter {
+        let unit = input.entry.and_then(|e| e.unit.as_deref());
+        p.letter_number_line(input.number, abbr, &code, unit)
+    } else {
+        p.number_line(input.number, abbr, &code)
+    }
 }
 
 /// The header's left stack: the superior bodies, the issuer's name (and its co-issuers'),
@@ -327,19 +347,8 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
     let fonts = input.fonts;
     let left_w = p.header_left_width;
     let layout = input.rendered.front.layout;
-    let co_issuers = input.entry.map_or(&[][..], |e| e.co_issuers.as_slice());
     let mut left = issuer_names(input, p);
-    let code = std::iter::once(issuer.code.as_str())
-        .chain(co_issuers.iter().map(|c| c.code.as_str()))
-        .collect::<Vec<_>>()
-        .join("-");
-    let abbr = input.rendered.front.abbr.as_deref().unwrap_or("");
-    let number = if layout == Layout::Letter {
-        let unit = input.entry.and_then(|e| e.unit.as_deref());
-        p.letter_number_line(input.number, abbr, &code, unit)
-    } else {
-        p.number_line(input.number, abbr, &code)
-    };
+    let number = number_line(input, p);
     let mut number_para = para(&number, p.number, Align::Center);
     let dated = layout != Layout::Minutes || p.minutes_date_line;
     let date_line = input
@@ -386,6 +395,7 @@ fn header(input: &AssemblyInput, p: &Profile) -> Block {
         widths: vec![left_w, page_setup(p).text_width() - left_w],
         rows,
         space_before_pt: 0.0,
+        signing_spaces: Vec::new(),
     })
 }
 
@@ -719,8 +729,9 @@ fn table(
 }
 
 /// One signature column: the authority lines, the position, the signature space, the other
-/// title (ô 7b) and the name, all centred on one axis.
-fn signature(signer: &Signer, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<CellBlock> {
+/// title (ô 7b) and the name, all centred on one axis; and the index of the paragraph whose
+/// space before is the signing space.
+fn signature(signer: &Signer, p: &Profile, fonts: &FontBook, width: Mm) -> (Vec<CellBlock>, usize) {
     let mut out = Vec::new();
     if let Some(a) = signer.authority.as_deref().filter(|a| !a.trim().is_empty()) {
         let text = wrap(a, width, p.authority, fonts);
@@ -746,7 +757,20 @@ fn signature(signer: &Signer, p: &Profile, fonts: &FontBook, width: Mm) -> Vec<C
         None => name.space_before_pt = space,
     }
     out.push(CellBlock::Para(name));
-    out
+    // The other title (when there is one) follows the space, then the name.
+    let spaced = if out.len() >= 2 && signer_has_other_title(signer) {
+        out.len() - 2
+    } else {
+        out.len() - 1
+    };
+    (out, spaced)
+}
+
+fn signer_has_other_title(signer: &Signer) -> bool {
+    signer
+        .other_title
+        .as_deref()
+        .is_some_and(|t| !t.trim().is_empty())
 }
 
 /// Side-by-side signatures: the space before each signature's last two-or-one lines (the other
@@ -824,16 +848,34 @@ fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
     {
         left.push(CellBlock::Para(para(d, p.drafter, Align::Left)));
     }
+    let mut signing_spaces = Vec::with_capacity(n);
     let rows = if n == 1 {
-        let sig = signature(input.signers[0], p, fonts, widths[1]);
+        let (sig, block) = signature(input.signers[0], p, fonts, widths[1]);
+        signing_spaces.push(SigningSpace {
+            row: 0,
+            column: 1,
+            block,
+            signer: 1,
+        });
         vec![vec![left, sig]]
     } else {
-        let mut sigs: Vec<Vec<CellBlock>> = input
+        let (mut sigs, blocks): (Vec<Vec<CellBlock>>, Vec<usize>) = input
             .signers
             .iter()
             .zip(&widths)
             .map(|(s, w)| signature(s, p, fonts, *w))
-            .collect();
+            .unzip();
+        signing_spaces.extend(
+            blocks
+                .into_iter()
+                .enumerate()
+                .map(|(i, block)| SigningSpace {
+                    row: 0,
+                    column: i,
+                    block,
+                    signer: i + 1,
+                }),
+        );
         align_names(&mut sigs);
         let mut rows = vec![sigs];
         if !left.is_empty() {
@@ -848,5 +890,6 @@ fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
         widths,
         rows,
         space_before_pt: p.measures.closing_space_before,
+        signing_spaces,
     }))
 }

@@ -17,6 +17,12 @@ pub(crate) fn copy_document(original: &Document, copy: &Copy, input: &AssemblyIn
     let (form, abbr, suffix) = copy.known_form().copied().unwrap_or(COPY_FORMS[0]);
     let abbr = p.copy_number_abbr.unwrap_or(abbr);
     let mut blocks = original.blocks.clone();
+    // The copy's signer signs it; the original's signing spaces are reproduced text only.
+    for block in &mut blocks {
+        if let Block::Columns(c) = block {
+            c.signing_spaces.clear();
+        }
+    }
     blocks.push(Block::Rule(Rule {
         length: original.page.text_width(),
         thickness_pt: p.rule_thickness_pt,
@@ -34,10 +40,18 @@ pub(crate) fn copy_document(original: &Document, copy: &Copy, input: &AssemblyIn
         ..*input
     };
     blocks.extend(tail(&closing_input));
+    let mut page = original.page.clone();
+    // Phần II: the form of copy, the copying body, the copy's number and symbol.
+    let number = p.number_line(copy.number, abbr, &copy.issuer.code);
+    page.electronic_mark = Some(ElectronicMark::new(vec![
+        form.to_string(),
+        copy.issuer.name.replace('\n', " "),
+        number,
+    ]));
     Document {
         kind: format!("{}-{suffix}", original.kind),
         meta_title: format!("{form}: {}", original.meta_title),
-        page: original.page.clone(),
+        page,
         blocks,
     }
 }
@@ -81,5 +95,6 @@ fn copy_header(copy: &Copy, form: &str, abbr: &str, p: &Profile, input: &Assembl
         widths: vec![left_w, page_setup(p).text_width() - left_w],
         rows,
         space_before_pt: p.measures.copy_header_space_before,
+        signing_spaces: Vec::new(),
     })
 }

@@ -29,6 +29,35 @@ pub struct PageSetup {
     pub page_number: PageNumberStyle,
     /// A footer on page 1 only (NĐ 30 ô 13: the issuer's address and contacts).
     pub first_page_footer: Option<Footer>,
+    /// The place for the text of an electronic signature in the top margin of page 1
+    /// (attachments and electronic copies, NĐ 30 Phụ lục I Phần II); `None`: no such place.
+    pub electronic_mark: Option<ElectronicMark>,
+}
+
+/// The top-right corner of page 1 kept for the electronic signature's text: a box `width`
+/// wide and `height` high, right-aligned at the right margin, its bottom `gap` above the top
+/// of the text area. Nothing is drawn there: a PDF rendered for signing gets a signature
+/// field of that size (`electronic`), which the signer fills.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElectronicMark {
+    /// The lines the signature's text starts with: the number and symbol; for a copy, the
+    /// form of copy, the copying body and the copy's number.
+    pub lines: Vec<String>,
+    pub width: Mm,
+    pub height: Mm,
+    pub gap: Mm,
+}
+
+impl ElectronicMark {
+    /// The mark of the field contract: 90 × 14 mm, 2 mm above the text area.
+    pub fn new(lines: Vec<String>) -> ElectronicMark {
+        ElectronicMark {
+            lines,
+            width: 90.0,
+            height: 14.0,
+            gap: 2.0,
+        }
+    }
 }
 
 /// A footer on the first page: paragraphs under a rule across the text width, the bottom of
@@ -163,6 +192,22 @@ pub struct Columns {
     /// there are columns (the rest are empty).
     pub rows: Vec<Vec<Vec<CellBlock>>>,
     pub space_before_pt: f32,
+    /// The signing spaces in this block (the closing block's signature columns).
+    pub signing_spaces: Vec<SigningSpace>,
+}
+
+/// A signer's signing space (NĐ 30 ô 7c): the space before one paragraph of a [`Columns`]
+/// cell (the name, or the other title above it), between the position line and the name. A
+/// PDF rendered for signing gets a signature field there (`person-N`, N = `signer`); the DOCX
+/// draws nothing for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SigningSpace {
+    pub row: usize,
+    pub column: usize,
+    /// The index of the paragraph in the cell whose space before is the signing space.
+    pub block: usize,
+    /// The signer's number, from 1, in the record's signer order.
+    pub signer: usize,
 }
 
 impl Columns {

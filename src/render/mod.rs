@@ -19,6 +19,18 @@ pub struct RenderContext<'a> {
     /// Seconds since the Unix epoch written as creation/modification time
     /// (`SOURCE_DATE_EPOCH`, or 0). Never the wall clock.
     pub epoch: i64,
+    /// What the PDF holds besides the pages (the DOCX ignores it).
+    pub pdf: PdfOptions,
+}
+
+/// Options of the PDF output; both off gives the plain PDF, byte for byte as before.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PdfOptions {
+    /// Signature fields at the places the model keeps for signatures (`person-N`,
+    /// `organisation`, `electronic`): `--signing-fields`.
+    pub signing_fields: bool,
+    /// PDF/A-2b: XMP metadata, an sRGB output intent: `--pdfa`.
+    pub pdfa: bool,
 }
 
 pub trait Renderer: Send + Sync {

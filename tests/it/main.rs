@@ -12,6 +12,8 @@ mod font_layer;
 mod forms;
 mod hostile_input;
 mod issue11_errors;
+mod issue12_fields;
+mod issue12_pdfa;
 mod issue9_bundle;
 mod layers;
 mod layout;

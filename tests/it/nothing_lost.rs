@@ -247,6 +247,7 @@ fn check_record(env: &Env, dir: &Path, n: usize, yaml: &str, fields: &[String]) 
     let ctx = RenderContext {
         fonts: &env.fonts,
         epoch: 0,
+        pdf: Default::default(),
     };
     let mut seen = Vec::new();
     let mut printed: Vec<String> = Vec::new();
@@ -394,6 +395,7 @@ fn issue9_table_rows_taller_than_a_page_continue_on_the_next_pages() {
     let ctx = RenderContext {
         fonts: &env.fonts,
         epoch: 0,
+        pdf: Default::default(),
     };
     let mut files = renderers()
         .iter()

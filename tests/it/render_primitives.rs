@@ -35,6 +35,7 @@ fn page() -> PageSetup {
             line_pitch_pt: 16.25,
         },
         first_page_footer: None,
+        electronic_mark: None,
     }
 }
 
@@ -85,6 +86,7 @@ fn render(name: &str, doc: &Document) -> Rendered {
     let ctx = RenderContext {
         fonts: &fonts,
         epoch: 0,
+        pdf: Default::default(),
     };
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join(format!("{name}.pdf"));
@@ -356,6 +358,7 @@ fn boxed_marks_at_the_top_level_and_in_a_column_cell() {
             ))],
         ]],
         space_before_pt: 0.0,
+        signing_spaces: Vec::new(),
     });
     let free = Block::Boxed(Boxed {
         width: None,

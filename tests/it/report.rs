@@ -25,6 +25,7 @@ fn issue4_monthly_report_has_a_session_table_and_each_sessions_conclusions() {
     let ctx = RenderContext {
         fonts: &env.fonts,
         epoch: 0,
+        pdf: Default::default(),
     };
     let dir = tempfile::tempdir().unwrap();
     let dir_keep = std::env::var("VANTHU_KEEP").ok();

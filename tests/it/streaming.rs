@@ -31,6 +31,7 @@ fn page() -> PageSetup {
             line_pitch_pt: 16.25,
         },
         first_page_footer: None,
+        electronic_mark: None,
     }
 }
 
@@ -108,6 +109,7 @@ fn issue4_pdf_pages_are_written_while_the_stream_is_still_being_read() {
     let ctx = RenderContext {
         fonts: &fonts,
         epoch: 0,
+        pdf: Default::default(),
     };
     PdfRenderer
         .render_to(stream(n, Arc::clone(&pulled), None), &ctx, &mut out)
@@ -152,6 +154,7 @@ fn issue4_an_error_in_the_stream_stops_the_pdf_with_that_error() {
     let ctx = RenderContext {
         fonts: &fonts,
         epoch: 0,
+        pdf: Default::default(),
     };
     let mut out = std::io::Cursor::new(Vec::new());
     let err = PdfRenderer
@@ -222,6 +225,7 @@ fn issue4_a_table_of_thousands_of_rows_is_whole_on_every_page() {
     let ctx = RenderContext {
         fonts: &fonts,
         epoch: 0,
+        pdf: Default::default(),
     };
     let pdf = PdfRenderer.render(&doc, &ctx).expect("PDF");
     let pages = common::pdf::read_doc(&lopdf::Document::load_mem(&pdf).expect("lopdf"));

@@ -102,6 +102,7 @@ fn sample() -> Document {
             ],
         ],
         space_before_pt: 0.0,
+        signing_spaces: Vec::new(),
     };
     let closing = Columns {
         widths: vec![80.0, 85.0],
@@ -118,6 +119,7 @@ fn sample() -> Document {
             ],
         ]],
         space_before_pt: 12.0,
+        signing_spaces: Vec::new(),
     };
     let mut title = para("THÔNG BÁO & KẾT LUẬN", Align::Center, 15.0, true);
     if let Block::Para(p) = &mut title {
@@ -140,6 +142,7 @@ fn sample() -> Document {
                 line_pitch_pt: 15.0,
             },
             first_page_footer: None,
+            electronic_mark: None,
         },
         blocks: vec![
             Block::Columns(header),
@@ -156,6 +159,7 @@ fn render(doc: &Document, epoch: i64) -> Vec<u8> {
     let ctx = RenderContext {
         fonts: &fonts,
         epoch,
+        pdf: Default::default(),
     };
     DocxRenderer.render(doc, &ctx).expect("renders")
 }
@@ -292,6 +296,7 @@ fn package_is_deflated_fixed_and_reproducible() {
     let ctx = RenderContext {
         fonts: &fonts,
         epoch: 0,
+        pdf: Default::default(),
     };
     assert!(DocxRenderer.render(&bad, &ctx).is_err());
     assert_eq!(a, render(&doc, 0), "a second render differs");
@@ -447,6 +452,7 @@ fn render_stream(blocks: impl Iterator<Item = Result<Block>> + Send + 'static) -
     let ctx = RenderContext {
         fonts: &fonts,
         epoch: 0,
+        pdf: Default::default(),
     };
     // A render that fails may have written part of the archive: callers write to a temp file
     // and keep it only when the render succeeds (`output.rs`, the bundle).

@@ -60,7 +60,16 @@ impl Frame {
     }
 }
 
-/// The page being drawn: its content, the glyphs used so far, the fonts and their advances.
+/// A signer's signing space as drawn on this page: the area in mm from the page's top-left.
+#[derive(Clone, Debug)]
+pub(super) struct SigningArea {
+    /// The signer's number, from 1.
+    pub signer: usize,
+    pub area: Frame,
+}
+
+/// The page being drawn: its content, the glyphs used so far, the fonts and their advances,
+/// and where the signing spaces fell.
 pub(super) struct Canvas<'a> {
     pub fonts: &'a FontBook,
     /// Paper height, mm (PDF's y axis points up).
@@ -71,6 +80,7 @@ pub(super) struct Canvas<'a> {
     content: RefCell<Content>,
     /// The line width set last (pt), so it is written only when it changes.
     line_width: RefCell<Option<f32>>,
+    signing: RefCell<Vec<SigningArea>>,
 }
 
 /// A piece of a line: `text` in `face` at `size_pt`, its glyph origin `x` mm from the page's
@@ -103,12 +113,19 @@ impl<'a> Canvas<'a> {
             glyphs,
             content: RefCell::new(Content::new()),
             line_width: RefCell::new(None),
+            signing: RefCell::new(Vec::new()),
         }
     }
 
-    /// The page's content stream (uncompressed).
-    pub(super) fn finish(self) -> Vec<u8> {
-        self.content.into_inner().finish().into_vec()
+    /// The page's content stream (uncompressed) and the signing spaces placed on it.
+    pub(super) fn finish(self) -> (Vec<u8>, Vec<SigningArea>) {
+        let content = self.content.into_inner().finish().into_vec();
+        (content, self.signing.into_inner())
+    }
+
+    /// Notes that signer `signer`'s signing space is `area` on this page (nothing is drawn).
+    pub(super) fn signing_space(&self, signer: usize, area: Frame) {
+        self.signing.borrow_mut().push(SigningArea { signer, area });
     }
 
     /// A straight line from `a` to `b` (mm from the page's top-left), `thickness` mm wide.

@@ -39,14 +39,22 @@ impl ColumnsElement {
         let rows = c
             .grid()
             .into_iter()
-            .map(|cells| {
+            .enumerate()
+            .map(|(r, cells)| {
                 Row::new(
                     cells
                         .into_iter()
                         .zip(&cols)
-                        .map(|(blocks, &(x, w))| {
+                        .enumerate()
+                        .map(|(column, (blocks, &(x, w)))| {
                             let blocks = blocks.iter().cloned().map(Block::from);
-                            Cell::new(blocks, x, w, fonts, page_height)
+                            let mut cell = Cell::new(blocks, x, w, fonts, page_height);
+                            for s in &c.signing_spaces {
+                                if (s.row, s.column) == (r, column) {
+                                    cell.mark_signing_space(s.block, s.signer);
+                                }
+                            }
+                            cell
                         })
                         .collect(),
                 )

@@ -74,6 +74,10 @@ pub(super) struct ParaElement {
     /// In a table cell, the space before is kept at the top of a page (LibreOffice keeps
     /// it there; it drops it only for a paragraph of the page's own flow).
     in_cell: bool,
+    /// The column's width.
+    width: Mm,
+    /// This paragraph's space before is signer N's signing space.
+    pub signing: Option<usize>,
 }
 
 impl ParaElement {
@@ -91,6 +95,8 @@ impl ParaElement {
             reserve_after: 0.0,
             page_height,
             in_cell: false,
+            width,
+            signing: None,
         }
     }
 
@@ -128,12 +134,31 @@ impl ParaElement {
 
     /// Draws every line at `x0`, starting at `top`; returns the height used.
     pub(super) fn draw_all(&self, cx: &Canvas<'_>, frame: &Frame, x0: Mm, top: Mm) -> Mm {
+        self.note_signing_space(
+            cx,
+            frame.x + x0,
+            frame.y + top,
+            pt(self.para.space_before_pt),
+        );
         let mut y = top + pt(self.para.space_before_pt);
         for line in &self.lines {
             draw_line(cx, frame, line, &self.para, x0, y);
             y += self.pitch();
         }
         y + pt(self.para.space_after_pt) - top
+    }
+
+    /// A signing space is the space before the paragraph, across its column.
+    fn note_signing_space(&self, cx: &Canvas<'_>, x: Mm, y: Mm, height: Mm) {
+        if let Some(signer) = self.signing {
+            let area = Frame {
+                x,
+                y,
+                width: self.width,
+                height,
+            };
+            cx.signing_space(signer, area);
+        }
     }
 
     /// The space before the lines placed now: none for a continuation, and none at the top of
@@ -188,6 +213,9 @@ impl ParaElement {
         if n == 0 {
             result.has_more = true;
             return result;
+        }
+        if self.next == 0 {
+            self.note_signing_space(cx, frame.x, frame.y, before);
         }
         let mut y = before;
         for line in &self.lines[self.next..self.next + n] {

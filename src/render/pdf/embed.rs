@@ -22,6 +22,8 @@ use crate::render::pdf::file::PdfFile;
 #[derive(Default)]
 pub(super) struct FontUse {
     faces: [Option<FaceUse>; 4],
+    /// The first character drawn with the missing glyph (the fonts have none for it).
+    missing: Option<char>,
 }
 
 struct FaceUse {
@@ -43,6 +45,9 @@ pub(super) fn resource_name(face: Face) -> Name<'static> {
 impl FontUse {
     /// The number in the subset of glyph `gid` of `face`, drawn for `text`.
     pub(super) fn glyph(&mut self, face: Face, gid: u16, text: char) -> u16 {
+        if gid == 0 && self.missing.is_none() {
+            self.missing = Some(text);
+        }
         let f = self.faces[face as usize].get_or_insert_with(|| FaceUse {
             remapper: GlyphRemapper::new(),
             glyphs: vec![(0, None)],
@@ -56,6 +61,11 @@ impl FontUse {
             f.glyphs[i] = (gid, Some(text));
         }
         new
+    }
+
+    /// The first character drawn with the missing glyph, if any.
+    pub(super) fn missing(&self) -> Option<char> {
+        self.missing
     }
 
     /// Writes every face used; returns each with its font dictionary.
@@ -195,5 +205,20 @@ impl Metrics {
             // No face records it; the usual estimate from the weight class.
             stem_v: if bold { 140.0 } else { 80.0 },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_character_drawn_with_the_missing_glyph_is_kept() {
+        let mut used = FontUse::default();
+        used.glyph(Face::Regular, 36, 'A');
+        assert_eq!(used.missing(), None);
+        assert_eq!(used.glyph(Face::Regular, 0, '\u{1F600}'), 0);
+        used.glyph(Face::Bold, 0, '\u{2603}');
+        assert_eq!(used.missing(), Some('\u{1F600}'));
     }
 }

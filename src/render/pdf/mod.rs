@@ -11,12 +11,15 @@
 //! every page's operations until the document is saved and then scans them all to subset the
 //! fonts (measured: 0.27 MB a page, 2.3 GB for an 8,500-page report).
 
+mod archive;
 mod boxed;
 mod canvas;
+mod catalog;
 mod columns;
 mod compress;
 mod elements;
 mod embed;
+mod fields;
 mod file;
 mod flow;
 pub(crate) mod lines;
@@ -26,7 +29,7 @@ mod table;
 
 use std::cell::RefCell;
 
-use pdf_writer::{Filter, Name, Rect, Ref, Str, TextStr};
+use pdf_writer::{Filter, Name, Rect, Ref};
 
 use crate::doc::model::{Block, Mm, PageSetup, SectionStart};
 use crate::doc::stream::{self, DocumentStream};
@@ -39,6 +42,7 @@ use columns::ColumnsElement;
 use compress::deflate;
 use elements::{pt, rule_height, FooterElement, PageNumbers, ParaElement, RuleElement};
 use embed::{resource_name, FontUse};
+use fields::Fields;
 use file::PdfFile;
 use flow::{RenderResult, Size};
 use table::TableElement;
@@ -61,7 +65,12 @@ impl Renderer for PdfRenderer {
         let mut file = PdfFile::new(out)?;
         let (catalog, pages, resources, info) =
             (file.alloc(), file.alloc(), file.alloc(), file.alloc());
-        let media = Rect::new(0.0, 0.0, to_pt(page.width), to_pt(page.height));
+        let shared = PageShared {
+            pages,
+            resources,
+            media: Rect::new(0.0, 0.0, to_pt(page.width), to_pt(page.height)),
+            signing_fields: ctx.pdf.signing_fields,
+        };
         let mut decorator = PageNumbers::new(page.clone());
         let mut blocks = Blocks::new(doc.blocks, &page, ctx.fonts);
         let footer = page
@@ -69,6 +78,7 @@ impl Renderer for PdfRenderer {
             .as_ref()
             .map(|f| FooterElement::new(f, &page, blocks.width, ctx.fonts));
         let mut kids: Vec<Ref> = Vec::new();
+        let mut fields = Fields::default();
         loop {
             let number = kids.len() + 1;
             let cx = Canvas::new(ctx.fonts, &glyphs, (page.height, number));
@@ -90,19 +100,7 @@ impl Renderer for PdfRenderer {
             if let Some(e) = blocks.error.take() {
                 return Err(e);
             }
-            let content = deflate(&cx.finish())?;
-            let (content_ref, page_ref) = (file.alloc(), file.alloc());
-            file.object(|c| {
-                c.stream(content_ref, &content).filter(Filter::FlateDecode);
-            })?;
-            file.object(|c| {
-                c.page(page_ref)
-                    .parent(pages)
-                    .media_box(media)
-                    .contents(content_ref)
-                    .pair(Name(b"Resources"), resources);
-            })?;
-            kids.push(page_ref);
+            kids.push(write_page(&mut file, cx, &shared, &page, &mut fields)?);
             if !result.has_more {
                 break;
             }
@@ -110,46 +108,91 @@ impl Renderer for PdfRenderer {
                 return Err(Error::Pdf("could not fit an element on a new page".into()));
             }
         }
-        let faces = glyphs.into_inner().write(&mut file, ctx.fonts)?;
-        file.packed(|c| {
-            let mut dict = c.indirect(resources).dict();
-            let mut font_dict = dict.insert(Name(b"Font")).dict();
-            for (face, font) in &faces {
-                font_dict.pair(resource_name(*face), *font);
-            }
-        })?;
-        file.packed(|c| {
-            c.pages(pages)
-                .kids(kids.iter().copied())
-                .count(i32::try_from(kids.len()).unwrap_or(i32::MAX));
-        })?;
-        file.packed(|c| {
-            c.indirect(catalog)
-                .dict()
-                .pair(Name(b"Type"), Name(b"Catalog"))
-                .pair(Name(b"Pages"), pages);
-        })?;
-        let date = pdf_date(ctx.epoch);
-        let producer = format!("vanthu {}", env!("CARGO_PKG_VERSION"));
-        file.packed(|c| {
-            c.indirect(info)
-                .dict()
-                .pair(Name(b"Title"), TextStr(&doc.meta_title))
-                .pair(Name(b"Producer"), Str(producer.as_bytes()))
-                .pair(Name(b"CreationDate"), Str(date.as_bytes()))
-                .pair(Name(b"ModDate"), Str(date.as_bytes()));
-        })?;
-        file.finish(catalog, info)
+        let glyphs = glyphs.into_inner();
+        if let (true, Some(c)) = (ctx.pdf.pdfa, glyphs.missing()) {
+            return Err(Error::Pdf(format!(
+                "PDF/A: the fonts have no glyph for U+{:04X} `{c}`, and PDF/A-2 forbids drawing \
+                 the missing glyph (.notdef); remove the character or use fonts that have it",
+                u32::from(c)
+            )));
+        }
+        write_fonts_and_pages(&mut file, glyphs, ctx.fonts, &shared, &kids)?;
+        let ending = catalog::Ending {
+            catalog,
+            pages,
+            info,
+            form: fields.all(),
+            title: &doc.meta_title,
+            epoch: ctx.epoch,
+            pdfa: ctx.pdf.pdfa,
+        };
+        catalog::finish(file, &ending)
     }
 }
 
-/// `D:YYYYMMDDHHmmSSZ` for seconds since the epoch.
-pub(crate) fn pdf_date(epoch: i64) -> String {
-    let t = crate::calendar::Utc::from_epoch(epoch);
-    format!(
-        "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
-        t.year, t.month, t.day, t.hour, t.minute, t.second
-    )
+/// What every page object points to.
+struct PageShared {
+    pages: Ref,
+    resources: Ref,
+    media: Rect,
+    signing_fields: bool,
+}
+
+/// Writes a laid-out page: its content, its signature fields (with `--signing-fields`), and
+/// the page object; returns the page.
+fn write_page(
+    file: &mut PdfFile<'_>,
+    cx: Canvas<'_>,
+    shared: &PageShared,
+    setup: &PageSetup,
+    fields: &mut Fields,
+) -> Result<Ref> {
+    let number = cx.page;
+    let (content, signing_spaces) = cx.finish();
+    let content = deflate(&content)?;
+    let (content_ref, page_ref) = (file.alloc(), file.alloc());
+    file.object(|c| {
+        c.stream(content_ref, &content).filter(Filter::FlateDecode);
+    })?;
+    let annots = if shared.signing_fields {
+        fields.write_page(file, page_ref, number, setup, &signing_spaces)?
+    } else {
+        Vec::new()
+    };
+    file.object(|c| {
+        let mut p = c.page(page_ref);
+        p.parent(shared.pages)
+            .media_box(shared.media)
+            .contents(content_ref)
+            .pair(Name(b"Resources"), shared.resources);
+        if !annots.is_empty() {
+            p.annotations(annots.iter().copied());
+        }
+    })?;
+    Ok(page_ref)
+}
+
+/// The fonts used, the resources naming them, and the page tree.
+fn write_fonts_and_pages(
+    file: &mut PdfFile<'_>,
+    glyphs: FontUse,
+    book: &FontBook,
+    shared: &PageShared,
+    kids: &[Ref],
+) -> Result<()> {
+    let faces = glyphs.write(file, book)?;
+    file.packed(|c| {
+        let mut dict = c.indirect(shared.resources).dict();
+        let mut font_dict = dict.insert(Name(b"Font")).dict();
+        for (face, font) in &faces {
+            font_dict.pair(resource_name(*face), *font);
+        }
+    })?;
+    file.packed(|c| {
+        c.pages(shared.pages)
+            .kids(kids.iter().copied())
+            .count(i32::try_from(kids.len()).unwrap_or(i32::MAX));
+    })
 }
 
 /// The blocks from `next` on, one below the other on this page (genpdf's vertical

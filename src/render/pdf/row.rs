@@ -72,6 +72,13 @@ impl Cell {
         }
     }
 
+    /// Marks the `block`-th paragraph of the cell as signer `signer`'s signing space.
+    pub(super) fn mark_signing_space(&mut self, block: usize, signer: usize) {
+        if let Some(Item::Para(p)) = self.items.get_mut(block) {
+            p.signing = Some(signer);
+        }
+    }
+
     /// The height of the whole cell.
     pub(super) fn height(&self) -> Mm {
         self.items.iter().map(Item::height).sum()
