@@ -801,22 +801,10 @@ fn align_names(sigs: &mut [Vec<CellBlock>]) {
     }
 }
 
-/// The closing block. One signer: Nơi nhận on the left, the signature on the right. Two or
-/// more: the signatures side by side (two at the usual 70 | 95 mm, so the right one sits
-/// where a single signer does; more in equal columns), then Nơi nhận in a row of its own on
-/// the left.
-fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
-    if input.signers.is_empty() {
-        return None;
-    }
+/// The closing block's left stack: `Nơi nhận:` and its lines (nested ones as `+ item`), then
+/// the drafter's initials.
+fn recipients(input: &AssemblyInput, p: &Profile) -> Vec<CellBlock> {
     let fonts = input.fonts;
-    let text_width = page_setup(p).text_width();
-    let n = input.signers.len();
-    let widths = if n <= 2 {
-        vec![p.closing_left_width, text_width - p.closing_left_width]
-    } else {
-        vec![text_width / n as f32; n]
-    };
     let mut left = Vec::new();
     let auth_pitch = single_pitch(p.authority.size);
     if !input.recipients.is_empty() {
@@ -848,6 +836,26 @@ fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
     {
         left.push(CellBlock::Para(para(d, p.drafter, Align::Left)));
     }
+    left
+}
+
+/// The closing block. One signer: Nơi nhận on the left, the signature on the right. Two or
+/// more: the signatures side by side (two at the usual 70 | 95 mm, so the right one sits
+/// where a single signer does; more in equal columns), then Nơi nhận in a row of its own on
+/// the left.
+fn closing(input: &AssemblyInput, p: &Profile) -> Option<Block> {
+    if input.signers.is_empty() {
+        return None;
+    }
+    let fonts = input.fonts;
+    let text_width = page_setup(p).text_width();
+    let n = input.signers.len();
+    let widths = if n <= 2 {
+        vec![p.closing_left_width, text_width - p.closing_left_width]
+    } else {
+        vec![text_width / n as f32; n]
+    };
+    let mut left = recipients(input, p);
     let mut signing_spaces = Vec::with_capacity(n);
     let rows = if n == 1 {
         let (sig, block) = signature(input.signers[0], p, fonts, widths[1]);

@@ -305,12 +305,21 @@ fn hold(lock_file: &Path, shared: bool) -> std::fs::File {
         .truncate(false)
         .open(lock_file)
         .expect("lock file");
-    if shared {
-        f.try_lock_shared().expect("shared lock");
-    } else {
-        f.try_lock().expect("lock");
+    // Retried briefly: a child that another test forks at the moment this test drops a lock
+    // shares the lock until its exec closes the descriptor.
+    let start = Instant::now();
+    loop {
+        let got = if shared {
+            f.try_lock_shared()
+        } else {
+            f.try_lock()
+        };
+        match got {
+            Ok(()) => return f,
+            Err(e) if start.elapsed() > Duration::from_secs(5) => panic!("lock: {e:?}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
+        }
     }
-    f
 }
 
 #[test]

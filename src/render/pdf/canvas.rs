@@ -176,32 +176,12 @@ impl<'a> Canvas<'a> {
         let mut font: Option<(Face, f32)> = None;
         // Pen position in pt from the left edge, once the text cursor is set.
         let mut pen: Option<f32> = None;
-        let mut items: Vec<Item> = Vec::new();
-        let mut glyphs: Vec<u8> = Vec::new();
-        let flush_glyphs = |items: &mut Vec<Item>, glyphs: &mut Vec<u8>| {
-            if !glyphs.is_empty() {
-                items.push(Item::Glyphs(std::mem::take(glyphs)));
-            }
-        };
-        let show = |content: &mut Content, items: &mut Vec<Item>| {
-            if items.is_empty() {
-                return;
-            }
-            let mut tj = content.show_positioned();
-            let mut array = tj.items();
-            for item in items.drain(..) {
-                match item {
-                    Item::Glyphs(g) => array.show(Str(&g)),
-                    Item::Adjust(a) => array.adjust(a),
-                };
-            }
-        };
+        let mut shown = Shown::default();
         for run in runs {
             let (face, size_pt) = (run.face, run.size_pt);
             let metrics: Pen<'_> = self.fonts.face(face).pen();
             if font != Some((face, size_pt)) {
-                flush_glyphs(&mut items, &mut glyphs);
-                show(&mut content, &mut items);
+                shown.show(&mut content);
                 content.set_font(resource_name(face), size_pt);
                 font = Some((face, size_pt));
             }
@@ -209,8 +189,7 @@ impl<'a> Canvas<'a> {
             // The space between two words, as a glyph (not before a line's first word).
             if let (true, Some(p)) = (run.space_before, pen) {
                 let space = metrics.glyph(' ');
-                let g = glyphs_used.glyph(face, space, ' ');
-                glyphs.extend_from_slice(&g.to_be_bytes());
+                shown.glyph(glyphs_used.glyph(face, space, ' '));
                 pen = Some(p + advance(space));
             }
             // Then the text, its first glyph origin moved exactly to `x`.
@@ -222,8 +201,7 @@ impl<'a> Canvas<'a> {
                 Some(p) => {
                     let adjust = (p - target) * 1000.0 / size_pt;
                     if adjust.abs() > 1e-3 {
-                        flush_glyphs(&mut items, &mut glyphs);
-                        items.push(Item::Adjust(adjust));
+                        shown.adjust(adjust);
                     }
                 }
             }
@@ -235,18 +213,56 @@ impl<'a> Canvas<'a> {
                 let k = previous.map_or(0, |left| metrics.kern_adjust(left, gid));
                 previous = Some(gid);
                 if k != 0 {
-                    flush_glyphs(&mut items, &mut glyphs);
-                    items.push(Item::Adjust(k as f32));
+                    shown.adjust(k as f32);
                     x -= k as f32 / 1000.0 * size_pt;
                 }
-                let g = glyphs_used.glyph(face, gid, c);
-                glyphs.extend_from_slice(&g.to_be_bytes());
+                shown.glyph(glyphs_used.glyph(face, gid, c));
                 x += advance(gid);
             }
             pen = Some(x);
         }
-        flush_glyphs(&mut items, &mut glyphs);
-        show(&mut content, &mut items);
+        shown.show(&mut content);
         content.end_text();
+    }
+}
+
+/// The `TJ` array of a line being built: runs of glyph codes between position adjustments.
+#[derive(Default)]
+struct Shown {
+    items: Vec<Item>,
+    glyphs: Vec<u8>,
+}
+
+impl Shown {
+    fn glyph(&mut self, code: u16) {
+        self.glyphs.extend_from_slice(&code.to_be_bytes());
+    }
+
+    fn adjust(&mut self, thousandths: f32) {
+        self.flush();
+        self.items.push(Item::Adjust(thousandths));
+    }
+
+    fn flush(&mut self) {
+        if !self.glyphs.is_empty() {
+            self.items
+                .push(Item::Glyphs(std::mem::take(&mut self.glyphs)));
+        }
+    }
+
+    /// Writes what was built as one `TJ` (nothing when empty) and starts again.
+    fn show(&mut self, content: &mut Content) {
+        self.flush();
+        if self.items.is_empty() {
+            return;
+        }
+        let mut tj = content.show_positioned();
+        let mut array = tj.items();
+        for item in self.items.drain(..) {
+            match item {
+                Item::Glyphs(g) => array.show(Str(&g)),
+                Item::Adjust(a) => array.adjust(a),
+            };
+        }
     }
 }

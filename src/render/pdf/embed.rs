@@ -152,6 +152,12 @@ fn write_face(file: &mut PdfFile<'_>, book: &FontBook, face: Face, used: &FaceUs
             .filter(Filter::FlateDecode)
             .pair(Name(b"Length1"), i32::try_from(program.len()).unwrap_or(0));
     })?;
+    write_to_unicode(file, cmap_ref, used)?;
+    Ok(type0)
+}
+
+/// The subset's ToUnicode map: each new glyph number to the text it was first drawn for.
+fn write_to_unicode(file: &mut PdfFile<'_>, cmap_ref: Ref, used: &FaceUse) -> Result<()> {
     let mut cmap = UnicodeCmap::new(
         Name(b"Vanthu-UTF16"),
         SystemInfo {
@@ -169,7 +175,7 @@ fn write_face(file: &mut PdfFile<'_>, book: &FontBook, face: Face, used: &FaceUs
     file.object(|c| {
         c.cmap(cmap_ref, &cmap).filter(Filter::FlateDecode);
     })?;
-    Ok(type0)
+    Ok(())
 }
 
 /// A face's descriptor values, in thousandths of an em.

@@ -111,16 +111,7 @@ fn strip_glyphs(glyf: &[u8], loca: &[u8], glyphs: usize, long: bool) -> Option<(
             let mut pos = 10;
             loop {
                 let flags = u16_at(g, pos)?;
-                pos += 4 + if flags & 0x0001 != 0 { 4 } else { 2 };
-                pos += if flags & 0x0008 != 0 {
-                    2
-                } else if flags & 0x0040 != 0 {
-                    4
-                } else if flags & 0x0080 != 0 {
-                    8
-                } else {
-                    0
-                };
+                pos += component_len(flags);
                 if flags & 0x0020 == 0 {
                     break;
                 }
@@ -131,16 +122,7 @@ fn strip_glyphs(glyf: &[u8], loca: &[u8], glyphs: usize, long: bool) -> Option<(
             loop {
                 let flags = u16_at(&out, p)? & !0x0100;
                 out.get_mut(p..p + 2)?.copy_from_slice(&flags.to_be_bytes());
-                p += 4 + if flags & 0x0001 != 0 { 4 } else { 2 };
-                p += if flags & 0x0008 != 0 {
-                    2
-                } else if flags & 0x0040 != 0 {
-                    4
-                } else if flags & 0x0080 != 0 {
-                    8
-                } else {
-                    0
-                };
+                p += component_len(flags);
                 if flags & 0x0020 == 0 {
                     break;
                 }
@@ -161,6 +143,22 @@ fn strip_glyphs(glyf: &[u8], loca: &[u8], glyphs: usize, long: bool) -> Option<(
         }
     }
     Some((out, (loca, !short)))
+}
+
+/// The bytes of one component of a composite glyph with these flags: flags and glyph index,
+/// its two arguments (words or bytes), then its scale (none, one, two or four values).
+fn component_len(flags: u16) -> usize {
+    let arguments = if flags & 0x0001 != 0 { 4 } else { 2 };
+    let scale = if flags & 0x0008 != 0 {
+        2
+    } else if flags & 0x0040 != 0 {
+        4
+    } else if flags & 0x0080 != 0 {
+        8
+    } else {
+        0
+    };
+    4 + arguments + scale
 }
 
 /// `name` with the Windows-platform records of [`NAME_IDS`] only.
