@@ -1,22 +1,169 @@
 //! The text of an attachment's or electronic copy's signature (the `electronic` field): the
-//! field's `/TU` lines and the signing time at +07:00, right-aligned.
+//! field's `/TU` lines and the signing time in ISO 8601 at +07:00, Liberation Serif 10 pt
+//! (the built-in face, subset with subsetter and embedded as a CID font), black,
+//! right-aligned, from the top of the field.
 
-use lopdf::ObjectId;
+use lopdf::{Dictionary, Object, ObjectId, Stream};
+use pdf_writer::types::{SystemInfo, UnicodeCmap};
+use pdf_writer::{Name, Str};
+use sha2::{Digest, Sha256};
+use subsetter::GlyphRemapper;
 
+use super::appearance::form;
+use super::serialize::real;
 use super::time::Moment;
 use super::update::Update;
 use crate::error::SignError;
+use crate::fonts::{Face, FontBook, FontFace};
 
-/// The text form XObject of `size` for an electronic signature.
+const SIZE_PT: f32 = 10.0;
+const LEADING_PT: f32 = 12.0;
+/// Space kept between the text and the field's right and top edges.
+const PAD_PT: f32 = 1.0;
+
+/// The text form XObject of `size` for an electronic signature: `lines`, then `time`.
 pub fn electronic_form(
-    _update: &mut Update,
-    _lines: &[String],
-    _time: Moment,
-    _size: (f32, f32),
+    update: &mut Update,
+    lines: &[String],
+    time: Moment,
+    size: (f32, f32),
 ) -> Result<ObjectId, SignError> {
-    Err(SignError::Placement(
-        "text signatures are not made yet".into(),
-    ))
+    let book = FontBook::builtin();
+    let font = book.face(Face::Regular);
+    let mut all: Vec<String> = lines.to_vec();
+    all.push(time.iso_vietnam());
+    let mut remapper = GlyphRemapper::new();
+    let mut used: Vec<(u16, Option<char>)> = vec![(0, None)];
+    let mut content = String::from("BT 0 g\n");
+    for (i, line) in all.iter().enumerate() {
+        let mut hex = String::new();
+        let mut width_milli = 0i64;
+        for c in line.chars() {
+            let gid = font.pen().glyph(c);
+            width_milli += font.pen().advance_milli(gid);
+            let new = remapper.remap(gid);
+            let at = usize::from(new);
+            if used.len() <= at {
+                used.resize(at + 1, (0, None));
+            }
+            used[at] = (gid, Some(c));
+            hex.push_str(&format!("{new:04X}"));
+        }
+        let width = width_milli as f32 / 1000.0 * SIZE_PT;
+        let x = size.0 - PAD_PT - width;
+        let y = size.1 - PAD_PT - SIZE_PT * 0.9 - LEADING_PT * i as f32;
+        content.push_str(&format!(
+            "/F0 {} Tf 1 0 0 1 {} {} Tm <{hex}> Tj\n",
+            real(SIZE_PT),
+            real(x),
+            real(y)
+        ));
+    }
+    content.push_str("ET");
+    let font_ref = embed(update, font, &remapper, &used)?;
+    let mut fonts = Dictionary::new();
+    fonts.set("F0", Object::Reference(font_ref));
+    let mut resources = Dictionary::new();
+    resources.set("Font", Object::Dictionary(fonts));
+    Ok(update.add(&form(size, resources, content.into_bytes())))
+}
+
+fn name(n: &str) -> Object {
+    Object::Name(n.as_bytes().to_vec())
+}
+
+/// The subset of `font` with the glyphs `used` (by number in the subset) as a Type0 font.
+fn embed(
+    update: &mut Update,
+    font: &FontFace,
+    remapper: &GlyphRemapper,
+    used: &[(u16, Option<char>)],
+) -> Result<ObjectId, SignError> {
+    let program = subsetter::subset(&font.data, 0, remapper)
+        .map_err(|e| SignError::Placement(format!("subsetting the font: {e}")))?;
+    let tag: String = Sha256::digest(&program)
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect();
+    let base = format!("{tag}+{}", font.postscript_name);
+    let mut file = Dictionary::new();
+    file.set("Length1", Object::Integer(program.len() as i64));
+    let file = update.add(&Object::Stream(Stream::new(file, program)));
+    let descriptor = update.add(&Object::Dictionary(descriptor(font, &base, file)));
+    let widths: Vec<Object> = used
+        .iter()
+        .map(|&(gid, _)| Object::Integer(font.pen().advance_milli(gid)))
+        .collect();
+    let mut cid = Dictionary::new();
+    cid.set("Type", name("Font"));
+    cid.set("Subtype", name("CIDFontType2"));
+    cid.set("BaseFont", name(&base));
+    let mut info = Dictionary::new();
+    info.set("Registry", Object::string_literal("Adobe"));
+    info.set("Ordering", Object::string_literal("Identity"));
+    info.set("Supplement", Object::Integer(0));
+    cid.set("CIDSystemInfo", Object::Dictionary(info));
+    cid.set("FontDescriptor", Object::Reference(descriptor));
+    cid.set("DW", Object::Integer(0));
+    cid.set("W", Object::Array(vec![0.into(), Object::Array(widths)]));
+    cid.set("CIDToGIDMap", name("Identity"));
+    let cid = update.add(&Object::Dictionary(cid));
+    let cmap = update.add(&Object::Stream(Stream::new(
+        Dictionary::new(),
+        to_unicode(used),
+    )));
+    let mut type0 = Dictionary::new();
+    type0.set("Type", name("Font"));
+    type0.set("Subtype", name("Type0"));
+    type0.set("BaseFont", name(&base));
+    type0.set("Encoding", name("Identity-H"));
+    type0.set(
+        "DescendantFonts",
+        Object::Array(vec![Object::Reference(cid)]),
+    );
+    type0.set("ToUnicode", Object::Reference(cmap));
+    Ok(update.add(&Object::Dictionary(type0)))
+}
+
+fn descriptor(font: &FontFace, base: &str, file: ObjectId) -> Dictionary {
+    let d = font.descriptor;
+    let k = 1000.0 / f32::from(font.units_per_em());
+    let s = |v: i16| Object::Real(f32::from(v) * k);
+    let mut out = Dictionary::new();
+    out.set("Type", name("FontDescriptor"));
+    out.set("FontName", name(base));
+    // Serif (2) and non-symbolic (32).
+    out.set("Flags", Object::Integer(34));
+    out.set(
+        "FontBBox",
+        Object::Array(d.bbox.iter().map(|&v| s(v)).collect()),
+    );
+    out.set("ItalicAngle", Object::Real(d.italic_angle));
+    out.set("Ascent", s(d.ascender));
+    out.set("Descent", s(d.descender));
+    out.set("CapHeight", s(d.cap_height.unwrap_or(d.ascender)));
+    out.set("StemV", Object::Integer(80));
+    out.set("FontFile2", Object::Reference(file));
+    out
+}
+
+/// The ToUnicode CMap: each glyph of the subset to the character it was drawn for.
+fn to_unicode(used: &[(u16, Option<char>)]) -> Vec<u8> {
+    let mut cmap = UnicodeCmap::new(
+        Name(b"Vanthu-UTF16"),
+        SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"UCS"),
+            supplement: 0,
+        },
+    );
+    for (new, &(_, text)) in used.iter().enumerate() {
+        if let (Some(text), Ok(new)) = (text, u16::try_from(new)) {
+            cmap.pair(new, text);
+        }
+    }
+    cmap.finish().to_vec()
 }
 
 /// A PDF text string (UTF-16BE with its BOM, or PDFDocEncoding read as Latin-1).
