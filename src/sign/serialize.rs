@@ -1,7 +1,7 @@
 //! lopdf objects back to PDF syntax, for the objects an incremental update rewrites (a field,
 //! the AcroForm, a page, the catalog) and the new ones it adds. Strings are written in hex
-//! (lossless whatever their bytes), names with `#xx` escapes, reals with at most four
-//! decimals.
+//! (lossless whatever their bytes), names with `#xx` escapes, reals as the shortest decimal
+//! of their f32 (content streams: at most four decimals, [`real`]).
 
 use lopdf::{Dictionary, Object};
 
@@ -17,7 +17,11 @@ fn write(out: &mut Vec<u8>, object: &Object) {
         Object::Null => out.extend_from_slice(b"null"),
         Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Object::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
-        Object::Real(r) => out.extend_from_slice(real(*r).as_bytes()),
+        // The shortest decimal that reads back as the same f32 (what pdf-writer writes, and
+        // the digits of any value written with up to seven significant ones): an object
+        // rewritten keeps its numbers, which pyHanko's modification check compares.
+        Object::Real(r) if r.is_finite() => out.extend_from_slice(format!("{r}").as_bytes()),
+        Object::Real(_) => out.push(b'0'),
         Object::Name(n) => name(out, n),
         Object::String(s, _) => {
             out.push(b'<');
@@ -105,7 +109,10 @@ mod tests {
             Object::Array(vec![1.5f32.into(), Object::Reference((3, 0))]),
         );
         let got = String::from_utf8(super::object(&Object::Dictionary(d))).unwrap();
-        assert_eq!(got, "<</T <706572736F6E2D31>/N /A#20B#23/R [1.5 3 0 R]>>");
+        assert_eq!(
+            got,
+            "<</T <706572736F6E2D31>/N /A#20B#23/R [1.5 595.27563 3 0 R]>>"
+        );
         assert_eq!(super::real(-0.00001), "0");
         assert_eq!(super::real(72.0), "72");
     }
