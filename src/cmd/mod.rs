@@ -198,6 +198,13 @@ mod tests {
             (Error::Spawn(io()), UNFINISHED),
             (Error::Pdf("x".into()), UNFINISHED),
             (Error::Docx("x".into()), UNFINISHED),
+            (
+                Error::Sign {
+                    path: "key.p12".into(),
+                    source: crate::error::SignError::WrongPassword,
+                },
+                USAGE,
+            ),
         ];
         for (e, code) in cases {
             assert_eq!(for_error(&e), code, "{e:?}");

@@ -63,11 +63,12 @@ impl Prepared {
             return Err(broken("a byte range that is not four numbers"));
         };
         let whole = gt.checked_add(rest) == Some(bytes.len());
-        let hole = bytes.get(lt) == Some(&b'<')
+        let hole = whole
+            && lt + 2 <= gt
+            && bytes.get(lt) == Some(&b'<')
             && bytes.get(gt - 1) == Some(&b'>')
-            && lt < gt
             && bytes[lt + 1..gt - 1].iter().all(|&b| b == b'0');
-        if !whole || !hole {
+        if !hole {
             return Err(broken("the file was changed or is already signed"));
         }
         Ok(Prepared {
@@ -105,4 +106,39 @@ impl Prepared {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Prepared;
+
+    #[test]
+    fn issue12_a_file_that_is_not_a_prepared_one_is_refused_without_panicking() {
+        for bytes in [
+            &b"%PDF-1.7 /ByteRange [0 0 0 0]"[..],
+            b"/ByteRange [0 5 4 3]",
+            b"/ByteRange [0 1 99999999999999999999 1]",
+            b"/ByteRange [0 12 13 10] <>",
+            b"x",
+        ] {
+            assert!(Prepared::parse(bytes.to_vec()).is_err(), "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn issue12_the_byte_range_leaves_out_exactly_the_contents_string() {
+        let pdf = format!(
+            "%PDF\n1 0 obj\n<</ByteRange {} /Contents <0000>>>\nendobj\ntrailer\n",
+            super::BYTE_RANGE_PLACEHOLDER
+        );
+        let p = Prepared::from_placeholder(pdf.into_bytes(), 0).unwrap();
+        let text = String::from_utf8(p.bytes.clone()).unwrap();
+        let lt = text.find("<0000>").unwrap();
+        assert!(
+            text.contains(&format!("/ByteRange [0 {lt} {} ", lt + 6)),
+            "{text}"
+        );
+        let filled = p.fill(&[0xAB]).unwrap();
+        assert!(String::from_utf8(filled).unwrap().contains("<AB00>"));
+    }
 }

@@ -106,7 +106,11 @@ mod tests {
         d.set("N", Object::Name(b"A B#".to_vec()));
         d.set(
             "R",
-            Object::Array(vec![1.5f32.into(), Object::Reference((3, 0))]),
+            Object::Array(vec![
+                1.5f32.into(),
+                595.27563f32.into(),
+                Object::Reference((3, 0)),
+            ]),
         );
         let got = String::from_utf8(super::object(&Object::Dictionary(d))).unwrap();
         assert_eq!(
