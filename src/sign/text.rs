@@ -68,6 +68,14 @@ pub fn electronic_form(
     Ok(update.add(&form(size, resources, content.into_bytes())))
 }
 
+fn deflate(data: &[u8]) -> Result<Vec<u8>, SignError> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+    z.write_all(data)
+        .and_then(|_| z.finish())
+        .map_err(|e| SignError::Placement(format!("compressing the font: {e}")))
+}
+
 fn name(n: &str) -> Object {
     Object::Name(n.as_bytes().to_vec())
 }
@@ -89,7 +97,8 @@ fn embed(
     let base = format!("{tag}+{}", font.postscript_name);
     let mut file = Dictionary::new();
     file.set("Length1", Object::Integer(program.len() as i64));
-    let file = update.add(&Object::Stream(Stream::new(file, program)));
+    file.set("Filter", name("FlateDecode"));
+    let file = update.add(&Object::Stream(Stream::new(file, deflate(&program)?)));
     let descriptor = update.add(&Object::Dictionary(descriptor(font, &base, file)));
     let widths: Vec<Object> = used
         .iter()
@@ -109,9 +118,11 @@ fn embed(
     cid.set("W", Object::Array(vec![0.into(), Object::Array(widths)]));
     cid.set("CIDToGIDMap", name("Identity"));
     let cid = update.add(&Object::Dictionary(cid));
+    let mut packed = Dictionary::new();
+    packed.set("Filter", name("FlateDecode"));
     let cmap = update.add(&Object::Stream(Stream::new(
-        Dictionary::new(),
-        to_unicode(used),
+        packed,
+        deflate(&to_unicode(used))?,
     )));
     let mut type0 = Dictionary::new();
     type0.set("Type", name("Font"));
