@@ -1,7 +1,7 @@
 //! The text of an attachment's or electronic copy's signature (the `electronic` field): the
 //! field's `/TU` lines and the signing time in ISO 8601 at +07:00, Liberation Serif 10 pt
 //! (the built-in face, subset with subsetter and embedded as a CID font), black,
-//! right-aligned, from the top of the field.
+//! right-aligned, from the top of the field; smaller when the lines do not fit its height.
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 use pdf_writer::types::{SystemInfo, UnicodeCmap};
@@ -17,7 +17,8 @@ use crate::error::SignError;
 use crate::fonts::{Face, FontBook, FontFace};
 
 const SIZE_PT: f32 = 10.0;
-const LEADING_PT: f32 = 12.0;
+/// Line pitch, in font sizes.
+const LEADING: f32 = 1.2;
 /// Space kept between the text and the field's right and top edges.
 const PAD_PT: f32 = 1.0;
 
@@ -34,6 +35,12 @@ pub fn electronic_form(
     all.push(time.iso_vietnam());
     let mut remapper = GlyphRemapper::new();
     let mut used: Vec<(u16, Option<char>)> = vec![(0, None)];
+    let em = f32::from(font.units_per_em());
+    let (ascent, descent) = (
+        f32::from(font.descriptor.ascender) / em,
+        -f32::from(font.descriptor.descender) / em,
+    );
+    let font_pt = font_size(all.len(), ascent + descent, size.1);
     let mut content = String::from("BT 0 g\n");
     for (i, line) in all.iter().enumerate() {
         let mut hex = String::new();
@@ -49,12 +56,12 @@ pub fn electronic_form(
             used[at] = (gid, Some(c));
             hex.push_str(&format!("{new:04X}"));
         }
-        let width = width_milli as f32 / 1000.0 * SIZE_PT;
+        let width = width_milli as f32 / 1000.0 * font_pt;
         let x = size.0 - PAD_PT - width;
-        let y = size.1 - PAD_PT - SIZE_PT * 0.9 - LEADING_PT * i as f32;
+        let y = size.1 - PAD_PT - ascent * font_pt - LEADING * font_pt * i as f32;
         content.push_str(&format!(
             "/F0 {} Tf 1 0 0 1 {} {} Tm <{hex}> Tj\n",
-            real(SIZE_PT),
+            real(font_pt),
             real(x),
             real(y)
         ));
@@ -66,6 +73,14 @@ pub fn electronic_form(
     let mut resources = Dictionary::new();
     resources.set("Font", Object::Dictionary(fonts));
     Ok(update.add(&form(size, resources, content.into_bytes())))
+}
+
+/// 10 pt, or smaller when `lines` lines at 10 pt (one `extent` of ascent plus descent, then
+/// 1.2 sizes a line) do not fit in `height`: an electronic copy's four lines need 16.3 mm,
+/// more than the contract's 14 mm field.
+fn font_size(lines: usize, extent: f32, height: f32) -> f32 {
+    let in_sizes = extent + LEADING * lines.saturating_sub(1) as f32;
+    SIZE_PT.min((height - 2.0 * PAD_PT) / in_sizes).max(1.0)
 }
 
 fn deflate(data: &[u8]) -> Result<Vec<u8>, SignError> {
@@ -187,4 +202,18 @@ pub fn decode_pdf_text(bytes: &[u8]) -> String {
         return String::from_utf16_lossy(&units);
     }
     bytes.iter().map(|&b| b as char).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn issue12_the_text_keeps_10_pt_when_it_fits_and_shrinks_when_not() {
+        let field = 14.0 * 72.0 / 25.4;
+        assert_eq!(super::font_size(2, 1.107, field), 10.0);
+        let four = super::font_size(4, 1.107, field);
+        assert!(
+            four < 10.0 && 2.0 + four * (1.107 + 3.0 * 1.2) <= field + 0.01,
+            "{four}"
+        );
+    }
 }

@@ -67,7 +67,7 @@ pub fn sign_organisation(fx: &Fixture, input: &str, out: &str) {
     );
 }
 
-fn check_all(fx: &Fixture, pdf: &Path, fields: &[&str]) {
+pub fn check_all(fx: &Fixture, pdf: &Path, fields: &[&str]) {
     assert_pdfsig_valid(fx, pdf, fields.len());
     assert_pyhanko_valid(fx, pdf, fields);
     let bytes = std::fs::read(pdf).unwrap();

@@ -14,6 +14,7 @@ mod hostile_input;
 mod issue11_errors;
 mod issue12_sign;
 mod issue12_sign_errors;
+mod issue12_sign_fields;
 mod issue12_sign_look;
 mod issue9_bundle;
 mod layers;
