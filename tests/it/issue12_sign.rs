@@ -339,3 +339,24 @@ fn issue12_a_classic_xref_table_and_a_pdf_signed_by_pyhanko_sign_again() {
     sign_organisation(fx, "ph.pdf", "ph2.pdf");
     check_all(fx, &fx.path("ph2.pdf"), &["Sig1", "organisation"]);
 }
+
+#[test]
+fn issue12_the_library_signs_bytes_in_memory_as_the_command_does() {
+    use vanthu::sign::{p12::load_p12, sign_pdf, Image, Moment, NewField, Options, Role};
+    let Some(fx) = fixture() else { return };
+    sign_person(fx, "notice.pdf", "lib-cli.pdf");
+    let key = load_p12(&read(fx, "rsa.p12"), "secret").unwrap();
+    let options = Options {
+        role: Role::Person,
+        field: None,
+        new_field: Some(NewField {
+            page: 3,
+            rect_mm: PERSON_RECT,
+        }),
+        image: Some(Image::from_png(&read(fx, "sig.png")).unwrap()),
+        seal_mm: 36.0,
+        time: Moment::parse_rfc3339(time()).unwrap(),
+    };
+    let signed = sign_pdf(&read(fx, "notice.pdf"), &options, &key).unwrap();
+    assert_eq!(signed, read(fx, "lib-cli.pdf"));
+}
