@@ -3,7 +3,7 @@
 //! third of that image, both with a soft mask; an electronic copy's text at the top right of
 //! page 1 in embedded Liberation Serif with the time at +07:00. Read back with lopdf.
 
-use lopdf::{Dictionary, Document, Object};
+use lopdf::{Document, Object, Stream};
 
 use crate::issue12_sign::{sign_organisation, sign_person};
 use crate::sign_support::{fixture, sign_ok, time, ORGANISATION_RECT, PERSON_RECT};
@@ -12,7 +12,7 @@ const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// The widget named `name`: its rect and the `cm` of its appearance (w, h, x, y) and the
 /// image XObject it draws.
-fn widget(doc: &Document, name: &str) -> ([f32; 4], [f32; 4], Dictionary) {
+fn widget(doc: &Document, name: &str) -> ([f32; 4], [f32; 4], Stream) {
     for obj in doc.objects.values() {
         let Ok(d) = obj.as_dict() else { continue };
         if d.get(b"T").and_then(|t| t.as_str()).ok() != Some(name.as_bytes()) {
@@ -55,13 +55,7 @@ fn widget(doc: &Document, name: &str) -> ([f32; 4], [f32; 4], Dictionary) {
             .unwrap()
             .as_reference()
             .unwrap();
-        let image = doc
-            .get_object(im)
-            .unwrap()
-            .as_stream()
-            .unwrap()
-            .dict
-            .clone();
+        let image = doc.get_object(im).unwrap().as_stream().unwrap().clone();
         return (
             [rect[0], rect[1], rect[2], rect[3]],
             [nums[0], nums[3], nums[4], nums[5]],
@@ -94,7 +88,7 @@ fn issue12_the_signature_and_the_seal_are_placed_at_real_size_per_the_contract()
     );
     assert!(close(x, (rect[2] - rect[0] - w) / 2.0) && close(y, (rect[3] - rect[1] - h) / 2.0));
     assert!(
-        matches!(image.get(b"SMask"), Ok(Object::Reference(_))),
+        matches!(image.dict.get(b"SMask"), Ok(Object::Reference(_))),
         "alpha as /SMask"
     );
     let (org, [sw, sh, sx, sy], seal) = widget(&doc, "organisation");
@@ -108,7 +102,40 @@ fn issue12_the_signature_and_the_seal_are_placed_at_real_size_per_the_contract()
         "seal centre x"
     );
     assert!(close(org[1] + sy + sh / 2.0, image_mid), "seal centre y");
-    assert!(matches!(seal.get(b"SMask"), Ok(Object::Reference(_))));
+    assert!(matches!(seal.dict.get(b"SMask"), Ok(Object::Reference(_))));
+    assert_eq!(
+        opaque_colours(&doc, &image),
+        vec![[20, 40, 200]],
+        "blue strokes"
+    );
+    assert_eq!(
+        opaque_colours(&doc, &seal),
+        vec![[220, 20, 20]],
+        "a red seal"
+    );
+}
+
+/// The distinct colours of the pixels an image's soft mask does not hide.
+fn opaque_colours(doc: &Document, image: &Stream) -> Vec<[u8; 3]> {
+    let rgb = image.decompressed_content().unwrap();
+    let mask = image.dict.get(b"SMask").unwrap().as_reference().unwrap();
+    let alpha = doc
+        .get_object(mask)
+        .unwrap()
+        .as_stream()
+        .unwrap()
+        .decompressed_content()
+        .unwrap();
+    assert_eq!(rgb.len(), alpha.len() * 3);
+    let mut colours: Vec<[u8; 3]> = rgb
+        .chunks(3)
+        .zip(&alpha)
+        .filter(|(_, a)| **a > 0)
+        .map(|(c, _)| [c[0], c[1], c[2]])
+        .collect();
+    colours.sort();
+    colours.dedup();
+    colours
 }
 
 #[test]
