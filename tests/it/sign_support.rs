@@ -110,7 +110,11 @@ pub fn fixture() -> Option<&'static Fixture> {
         return None;
     }
     Some(F.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        // In the target's folder for tests, made afresh each run (so no run leaves a temp
+        // folder behind; the last one stays for a look).
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("issue12-sign");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
         sh(&dir, PKI);
         write_png(&dir.join("sig.png"), 400, 160, Some(7874), signature_pixel);
         write_png(&dir.join("seal.png"), 300, 300, Some(7874), seal_pixel);
