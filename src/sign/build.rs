@@ -9,7 +9,7 @@ use super::place::{self, Target, PT_PER_MM};
 use super::prepared::{Prepared, BYTE_RANGE_PLACEHOLDER};
 use super::source::{SigField, Source};
 use super::update::Update;
-use super::{text, Options, Role};
+use super::{splice, text, Options, Role};
 use crate::error::SignError;
 
 fn name(n: &str) -> Object {
@@ -45,7 +45,7 @@ pub(super) fn with_placeholder(
         Target::Existing(_) => None,
     };
     if let Some(page) = new_on {
-        add_to_page(&source, &mut update, page, field_id)?;
+        add_to_page(&source, pdf, &mut update, page, field_id)?;
     }
     update_acroform(&source, &mut update, new_on.map(|_| field_id))?;
     let bytes = update.write(pdf, &source.trailer);
@@ -144,10 +144,17 @@ fn new_widget(name: &str, page: ObjectId, rect: [f32; 4]) -> Dictionary {
 /// Adds the widget `field` to the page's `/Annots` (an array in the page or an object).
 fn add_to_page(
     source: &Source,
+    pdf: &[u8],
     update: &mut Update,
     page: ObjectId,
     field: ObjectId,
 ) -> Result<(), SignError> {
+    // The page's own bytes with the reference added, when it is a plain object with no
+    // /Annots or an array of them: its other values stay exactly as written.
+    if let Some(body) = splice::page_with_annot(pdf, &source.doc, page, field) {
+        update.put_raw(page, body);
+        return Ok(());
+    }
     let mut dict = source
         .doc
         .get_dictionary(page)

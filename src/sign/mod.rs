@@ -19,6 +19,7 @@ pub mod place;
 pub mod prepared;
 pub mod serialize;
 pub mod source;
+pub mod splice;
 pub mod text;
 pub mod time;
 pub mod update;

@@ -360,3 +360,50 @@ fn issue12_the_library_signs_bytes_in_memory_as_the_command_does() {
     let signed = sign_pdf(&read(fx, "notice.pdf"), &options, &key).unwrap();
     assert_eq!(signed, read(fx, "lib-cli.pdf"));
 }
+
+#[test]
+fn issue12_a_page_written_with_more_digits_than_an_f32_keeps_them_for_pyhankos_check() {
+    let Some(fx) = fixture() else { return };
+    if !crate::common::have("qpdf") {
+        return;
+    }
+    let Some(exe) = pyhanko() else { return };
+    // The notice's page sizes written with 16 digits (qpdf's QDF form, edited, then fixed).
+    sh(
+        fx,
+        "qpdf --qdf --object-streams=disable notice.pdf q.pdf \
+            && sed -e 's/^    595.27563$/    595.2756299999999/' \
+                   -e 's/^    841.88983$/    841.8898299999999/' q.pdf | fix-qdf > hp.pdf",
+    );
+    assert!(read(fx, "hp.pdf")
+        .windows(17)
+        .any(|w| w == b"595.2756299999999"));
+    // pyHanko signs in a new field on page 3; vanthu adds its field to page 1, which has no
+    // /Annots yet, and then to page 3, whose /Annots pyHanko wrote.
+    sh(fx, &format!(
+        "{} sign addsig --use-pades --field 3/20,20,120,60/Sig1 pkcs12 --passfile pw.txt hp.pdf hp1.pdf third.p12",
+        exe.display()
+    ));
+    sign_ok(
+        &fx.dir,
+        &[
+            "hp1.pdf",
+            "-o",
+            "hp2.pdf",
+            "--role",
+            "copy",
+            "--p12",
+            "rsa.p12",
+            "--password-env",
+            "P12PW",
+            "--time",
+            time(),
+        ],
+    );
+    sign_organisation(fx, "hp2.pdf", "hp3.pdf");
+    check_all(
+        fx,
+        &fx.path("hp3.pdf"),
+        &["Sig1", "electronic", "organisation"],
+    );
+}
