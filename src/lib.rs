@@ -48,6 +48,7 @@ mod printed;
 mod profile;
 mod render;
 mod report;
+pub mod sign;
 mod template;
 
 pub use bundle::{
@@ -57,7 +58,7 @@ pub use calendar::Date;
 pub use diag::Diagnostic;
 pub use doc::{Document, DocumentStream};
 pub use env::Env;
-pub use error::{Error, Result};
+pub use error::{Error, Result, SignError, SignInput};
 pub use fonts::FontBook;
 pub use model::{load_file, load_str, Format, Loaded, Record};
 pub use pipeline::{documents_for, documents_for_bytes};

@@ -5,8 +5,10 @@
 
 mod bundle;
 mod check;
+mod prompt;
 mod render;
 mod schema;
+mod sign;
 
 use std::path::PathBuf;
 
@@ -29,7 +31,7 @@ pub mod exit {
     /// written, the folder is locked, a renderer or the archive failed).
     pub fn for_error(e: &Error) -> i32 {
         match e {
-            Error::Usage(_) | Error::Font(_) | Error::Template { .. } => USAGE,
+            Error::Usage(_) | Error::Font(_) | Error::Template { .. } | Error::Sign { .. } => USAGE,
             Error::Io { .. }
             | Error::Locked { .. }
             | Error::Zip { .. }
@@ -98,6 +100,9 @@ enum Command {
     Bundle(bundle::BundleArgs),
     /// Print the JSON Schema of a record (for editors: `# yaml-language-server: $schema=…`).
     Schema(schema::SchemaArgs),
+    /// Sign a PDF (PAdES, by incremental update) as a signer, the organisation's seal, or the
+    /// electronic signature of an attachment or copy.
+    Sign(sign::SignArgs),
 }
 
 /// Runs the command line: parses the arguments, dispatches to a subcommand and returns the
@@ -120,6 +125,7 @@ pub fn main() -> i32 {
         Command::Check(a) => check::execute(a),
         Command::Bundle(a) => bundle::execute(a),
         Command::Schema(a) => schema::execute(a),
+        Command::Sign(a) => sign::execute(a),
     };
     match result {
         Ok(code) => code,
@@ -192,6 +198,13 @@ mod tests {
             (Error::Spawn(io()), UNFINISHED),
             (Error::Pdf("x".into()), UNFINISHED),
             (Error::Docx("x".into()), UNFINISHED),
+            (
+                Error::Sign {
+                    path: "key.p12".into(),
+                    source: crate::error::SignError::WrongPassword,
+                },
+                USAGE,
+            ),
         ];
         for (e, code) in cases {
             assert_eq!(for_error(&e), code, "{e:?}");

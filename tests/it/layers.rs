@@ -30,6 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("template", &["template"]),
     ("doc", &["doc"]),
     ("render", &["render"]),
+    ("sign", &["sign"]),
     ("pipeline", &["pipeline", "printed", "env", "report"]),
     ("bundle", &["bundle"]),
     ("cmd", &["cmd"]),
