@@ -139,6 +139,16 @@ pub enum SignError {
     SignatureMismatch(String),
     #[error("cannot sign: {0}")]
     Crypto(String),
+    #[error("wrong PIN for the token; check the PIN (the variable or file given)")]
+    WrongPin,
+    #[error("{0}")]
+    TokenModule(String),
+    #[error("{0}")]
+    NoToken(String),
+    #[error("{0}")]
+    TokenKey(String),
+    #[error("the token failed: {0}")]
+    Token(String),
 }
 
 impl SignError {
@@ -152,7 +162,12 @@ impl SignError {
             | SignError::NotYetValid { .. }
             | SignError::Expired { .. }
             | SignError::NoSigningUsage
-            | SignError::Crypto(_) => SignInput::Key,
+            | SignError::Crypto(_)
+            | SignError::WrongPin
+            | SignError::TokenModule(_)
+            | SignError::NoToken(_)
+            | SignError::TokenKey(_)
+            | SignError::Token(_) => SignInput::Key,
             SignError::OpaqueImage | SignError::Image(_) => SignInput::Image,
             SignError::SignatureMismatch(_) => SignInput::Signature,
             SignError::Unreadable(_)

@@ -32,8 +32,24 @@ pub(super) struct SignArgs {
     #[arg(long, value_enum, required_unless_present = "finish")]
     role: Option<RoleArg>,
     /// The PKCS#12 file (.p12/.pfx) holding the key and its certificate chain.
-    #[arg(long, value_name = "KEY.p12", required_unless_present_any = ["prepare", "finish"])]
+    #[arg(
+        long,
+        value_name = "KEY.p12",
+        required_unless_present_any = ["prepare", "finish", "pkcs11"],
+        conflicts_with = "pkcs11"
+    )]
     p12: Option<PathBuf>,
+    /// Sign with a key on a PKCS#11 token or HSM: the token's module (its driver's .so file).
+    /// The PIN comes from --password-env, --password-file or a prompt; the certificate from
+    /// the token (the one with the key's ID) unless --cert gives it.
+    #[arg(long, value_name = "MODULE.so")]
+    pkcs11: Option<PathBuf>,
+    /// With --pkcs11: the token's label, when several are plugged in.
+    #[arg(long, value_name = "LABEL", requires = "pkcs11")]
+    token: Option<String>,
+    /// With --pkcs11: the key's label, when the token holds several signing keys.
+    #[arg(long, value_name = "LABEL", requires = "pkcs11")]
+    key_label: Option<String>,
     /// The environment variable holding the PKCS#12 password.
     #[arg(long, value_name = "VAR", conflicts_with = "password_file")]
     password_env: Option<String>,
@@ -106,7 +122,10 @@ impl Files<'_> {
         let path = match source.input() {
             SignInput::Pdf if a.finish => prepared,
             SignInput::Pdf => a.input.clone().unwrap_or(prepared),
-            SignInput::Key => a.p12.clone().or_else(|| a.cert.clone()).unwrap_or_default(),
+            SignInput::Key => (a.p12.clone())
+                .or_else(|| a.pkcs11.clone())
+                .or_else(|| a.cert.clone())
+                .unwrap_or_default(),
             SignInput::Image => a.image.clone().unwrap_or_default(),
             SignInput::Signature => a.signature.clone().unwrap_or_default(),
         };
@@ -125,17 +144,50 @@ pub(super) fn execute(args: &SignArgs) -> Result<i32> {
     if args.prepare {
         return prepare(args, &files, &pdf, &options);
     }
+    let key = key(args, &files)?;
+    let signed = sign::sign_pdf(&pdf, &options, key.as_ref()).map_err(|e| files.error(e))?;
+    write_atomic(&args.out, &signed)?;
+    eprintln!("signed: {}", args.out.display());
+    Ok(exit::OK)
+}
+
+/// The key: from the PKCS#12 file, or on the token.
+fn key(args: &SignArgs, files: &Files) -> Result<Box<dyn sign::KeySigner>> {
+    if let Some(module) = &args.pkcs11 {
+        return token_key(args, files, module);
+    }
     let p12_path = args.p12.as_deref().unwrap_or(Path::new(""));
     let p12 = read(p12_path)?;
-    let password = password(args)?;
+    let password = password(args, "Password for the key file: ")?;
     let mut key = sign::p12::load_p12(&p12, &password).map_err(|e| files.error(e))?;
     if args.pss {
         key.use_pss();
     }
-    let signed = sign::sign_pdf(&pdf, &options, &key).map_err(|e| files.error(e))?;
-    write_atomic(&args.out, &signed)?;
-    eprintln!("signed: {}", args.out.display());
-    Ok(exit::OK)
+    Ok(Box::new(key))
+}
+
+#[cfg(feature = "pkcs11")]
+fn token_key(args: &SignArgs, files: &Files, module: &Path) -> Result<Box<dyn sign::KeySigner>> {
+    let chain = match &args.cert {
+        Some(path) => sign::cert::read_chain(&read(path)?).map_err(|e| files.error(e))?,
+        None => Vec::new(),
+    };
+    let spec = sign::token::TokenSpec {
+        module: module.to_path_buf(),
+        token_label: args.token.clone(),
+        key_label: args.key_label.clone(),
+        pss: args.pss,
+    };
+    let pin = password(args, "PIN of the token: ")?;
+    let key = sign::token::TokenKey::open(&spec, &pin, chain).map_err(|e| files.error(e))?;
+    Ok(Box::new(key))
+}
+
+#[cfg(not(feature = "pkcs11"))]
+fn token_key(_: &SignArgs, _: &Files, _: &Path) -> Result<Box<dyn sign::KeySigner>> {
+    Err(Error::Usage(
+        "this vanthu was built without PKCS#11 (the `pkcs11` feature); sign with --p12".into(),
+    ))
 }
 
 fn prepare(args: &SignArgs, files: &Files, pdf: &[u8], options: &Options) -> Result<i32> {
@@ -240,7 +292,7 @@ fn signing_time(time: Option<&str>) -> Result<Moment> {
 
 /// The PKCS#12 password: from `--password-env`, `--password-file` (its first line), or asked
 /// on the terminal without echo.
-fn password(args: &SignArgs) -> Result<String> {
+fn password(args: &SignArgs, prompt: &str) -> Result<String> {
     if let Some(var) = &args.password_env {
         return std::env::var(var)
             .map_err(|_| Error::Usage(format!("--password-env {var}: the variable is not set")));
@@ -250,5 +302,5 @@ fn password(args: &SignArgs) -> Result<String> {
         let text = String::from_utf8_lossy(&bytes);
         return Ok(text.lines().next().unwrap_or("").to_string());
     }
-    super::prompt::read_password("Password for the key file: ")
+    super::prompt::read_password(prompt)
 }

@@ -49,14 +49,26 @@ pub struct ElectronicMark {
 }
 
 impl ElectronicMark {
-    /// The mark of the field contract: 90 × 14 mm, 2 mm above the text area.
+    /// The mark of the field contract: 90 mm wide, 2 mm above the text area, 14 mm high or
+    /// as high as its lines and the signing time need in Times New Roman 10 pt (NĐ 30, Phụ
+    /// lục I, Phần II): a copy's three lines and the time need 17.4 mm.
     pub fn new(lines: Vec<String>) -> ElectronicMark {
+        let height = Self::text_height(lines.len() + 1).max(14.0);
         ElectronicMark {
             lines,
             width: 90.0,
-            height: 14.0,
+            height,
             gap: 2.0,
         }
+    }
+
+    /// The height `lines` lines of the signer's text take (`sign/text.rs`): 10 pt at a pitch
+    /// of 1.2, the first line's ascent and the last one's descent (1.12 em in Liberation
+    /// Serif and Times New Roman, 1.107 rounded up), 1 pt from the top and the bottom.
+    pub fn text_height(lines: usize) -> Mm {
+        const SIZE_PT: f32 = 10.0;
+        let pt = 2.0 + SIZE_PT * (1.12 + 1.2 * lines.saturating_sub(1) as f32);
+        pt * crate::fonts::MM_PER_PT
     }
 }
 

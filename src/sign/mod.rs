@@ -22,6 +22,8 @@ pub mod source;
 pub mod splice;
 pub mod text;
 pub mod time;
+#[cfg(feature = "pkcs11")]
+pub mod token;
 pub mod update;
 
 pub use image::Image;

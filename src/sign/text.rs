@@ -76,8 +76,8 @@ pub fn electronic_form(
 }
 
 /// 10 pt, or smaller when `lines` lines at 10 pt (one `extent` of ascent plus descent, then
-/// 1.2 sizes a line) do not fit in `height`: an electronic copy's four lines need 16.3 mm,
-/// more than the contract's 14 mm field.
+/// 1.2 sizes a line) do not fit in `height` (the rendered field fits them at 10 pt:
+/// `doc::model::ElectronicMark::text_height`; one made by `--rect` may not).
 fn font_size(lines: usize, extent: f32, height: f32) -> f32 {
     let in_sizes = extent + LEADING * lines.saturating_sub(1) as f32;
     SIZE_PT.min((height - 2.0 * PAD_PT) / in_sizes).max(1.0)

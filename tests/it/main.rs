@@ -18,6 +18,7 @@ mod issue12_sign;
 mod issue12_sign_errors;
 mod issue12_sign_fields;
 mod issue12_sign_look;
+mod issue12_token;
 mod issue9_bundle;
 mod layers;
 mod layout;

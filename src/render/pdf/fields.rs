@@ -7,7 +7,8 @@
 //!   name, across the signature column), wherever the layout put it;
 //! - `organisation`: `person-1` extended 30 mm to the left and 10 mm up and down, clipped to
 //!   the page (the seal over the left third of the signature image);
-//! - `electronic`: the top-right corner of page 1 the page setup keeps (90 × 14 mm, right-aligned
+//! - `electronic`: the top-right corner of page 1 the page setup keeps (90 mm wide, 14 mm high or
+//!   as high as its lines need at 10 pt, right-aligned
 //!   at the right margin, 2 mm above the text area), its `/TU` the lines of the signature text.
 //!
 //! Nothing is drawn: the page content is the same with and without the fields.
