@@ -52,7 +52,8 @@ pub mod sign;
 mod template;
 
 pub use bundle::{
-    run as bundle_month, Month, Options as BundleOptions, Shard, Summary as BundleSummary,
+    run as bundle_month, BundleSigning, Month, Options as BundleOptions, Shard, SharedKey,
+    Summary as BundleSummary,
 };
 pub use calendar::Date;
 pub use diag::Diagnostic;

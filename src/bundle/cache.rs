@@ -27,6 +27,9 @@ pub(crate) struct EnvHashes {
     /// The PDF options that change the PDF (`--signing-fields`, `--pdfa`), empty without
     /// them, so the keys of a plain run are those of earlier versions.
     pub pdf_options: String,
+    /// `bundle --sign`: who signs and with which seal (`BundleSigning::identity`), empty
+    /// without signing.
+    pub signing: String,
 }
 
 /// The PDF options as they enter the cache key: `signing-fields pdfa`, or empty.
@@ -63,6 +66,7 @@ impl EnvHashes {
             tool: format!("vanthu {}", env!("CARGO_PKG_VERSION")),
             epoch: env.epoch,
             pdf_options: pdf_options(env),
+            signing: String::new(),
         }
     }
 
@@ -78,9 +82,11 @@ impl EnvHashes {
             h.update((part.len() as u64).to_be_bytes());
             h.update(part.as_bytes());
         }
-        if !self.pdf_options.is_empty() {
-            h.update((self.pdf_options.len() as u64).to_be_bytes());
-            h.update(self.pdf_options.as_bytes());
+        for extra in [&self.pdf_options, &self.signing] {
+            if !extra.is_empty() {
+                h.update((extra.len() as u64).to_be_bytes());
+                h.update(extra.as_bytes());
+            }
         }
         h
     }

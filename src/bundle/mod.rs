@@ -16,7 +16,9 @@ pub(crate) mod manifest;
 pub(crate) mod plan;
 pub(crate) mod report;
 pub mod run;
+pub(crate) mod signing;
 pub(crate) mod zip;
 
 pub use plan::{Month, Shard};
 pub use run::{run, Options, Summary};
+pub use signing::{BundleSigning, SharedKey};

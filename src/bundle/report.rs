@@ -5,7 +5,7 @@
 //! failed are known before it starts).
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -15,6 +15,7 @@ use crate::bundle::cache::{EnvHashes, Previous};
 use crate::bundle::files::hash_file;
 use crate::bundle::manifest::FileEntry;
 use crate::bundle::plan::{Input, Month, Shard};
+use crate::bundle::signing::BundleSigning;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::output::{set_readable, temp_in, QuietAfterError};
@@ -63,6 +64,7 @@ pub(crate) fn report(
     dir: &Path,
     (month, shard): (Month, Option<Shard>),
     candidates: &[Candidate<'_>],
+    sign: Option<&BundleSigning>,
 ) -> Result<Option<ReportOutcome>> {
     if shard.is_some() {
         return Ok(None);
@@ -89,7 +91,7 @@ pub(crate) fn report(
         path: dir.to_path_buf(),
         source,
     })?;
-    let Some((outputs, temps)) = report_files(env, dir, month, &refs)? else {
+    let Some((outputs, temps)) = report_files(env, dir, month, &refs, sign)? else {
         return Ok(None);
     };
     Ok(Some(ReportOutcome {
@@ -131,8 +133,11 @@ impl Job {
     }
 
     /// The written file, flushed and hashed, and its temp file to rename later.
-    fn finish(mut self) -> Result<(FileEntry, NamedTempFile)> {
+    fn finish(mut self, sign: Option<&BundleSigning>) -> Result<(FileEntry, NamedTempFile)> {
         self.out.flush().map_err(|e| self.io(e))?;
+        if let (Some(sign), "pdf") = (sign, self.renderer.extension()) {
+            self.sign(sign)?;
+        }
         let Job {
             path,
             final_path,
@@ -154,6 +159,20 @@ impl Job {
         Ok((FileEntry { path, sha256, size }, tmp))
     }
 
+    /// The written PDF signed by the organisation, in place of what was written.
+    fn sign(&mut self, sign: &BundleSigning) -> Result<()> {
+        let pdf = std::fs::read(self.tmp.path()).map_err(|e| self.io(e))?;
+        let signed = sign.sign_pdf(&pdf).map_err(|source| Error::Sign {
+            path: self.final_path.clone(),
+            source,
+        })?;
+        let file = self.tmp.as_file_mut();
+        file.set_len(0)
+            .and_then(|()| file.seek(std::io::SeekFrom::Start(0)).map(drop))
+            .and_then(|()| file.write_all(&signed))
+            .map_err(|e| self.io(e))
+    }
+
     fn io(&self, source: std::io::Error) -> Error {
         Error::Io {
             path: self.final_path.clone(),
@@ -169,6 +188,7 @@ fn report_files(
     dir: &Path,
     month: Month,
     refs: &[SessionRef],
+    sign: Option<&BundleSigning>,
 ) -> Result<Option<(Vec<FileEntry>, Vec<NamedTempFile>)>> {
     let ctx = RenderContext {
         fonts: &env.fonts,
@@ -206,7 +226,7 @@ fn report_files(
     let mut outputs = Vec::new();
     let mut temps = Vec::new();
     for job in jobs {
-        let (output, tmp) = job.into_inner().map_err(|_| poisoned())?.finish()?;
+        let (output, tmp) = job.into_inner().map_err(|_| poisoned())?.finish(sign)?;
         outputs.push(output);
         temps.push(tmp);
     }

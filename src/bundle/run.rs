@@ -33,6 +33,7 @@ use crate::bundle::manifest::{
 };
 use crate::bundle::plan::{self, Input, Month, Shard};
 use crate::bundle::report::{report, Candidate};
+use crate::bundle::signing::BundleSigning;
 use crate::bundle::zip;
 use crate::diag::Diagnostic;
 use crate::env::Env;
@@ -53,6 +54,8 @@ pub struct Options {
     pub shard: Option<Shard>,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// `--sign`: every PDF signed by the organisation, and `manifest.json.p7s`.
+    pub sign: Option<BundleSigning>,
 }
 
 /// What a run did, for the one-line summary and the exit code.
@@ -115,7 +118,12 @@ pub fn run(env: &Env, opts: &Options) -> Result<Summary> {
     let start = Instant::now();
     let dir = opts.out.join(opts.month.key());
     let inputs = plan::inputs(&opts.files, opts.month, opts.shard)?;
-    let hashes = EnvHashes::of(env);
+    let mut hashes = EnvHashes::of(env);
+    hashes.signing = opts
+        .sign
+        .as_ref()
+        .map(BundleSigning::identity)
+        .unwrap_or_default();
     let _lock = lock_month(&opts.out, opts.month, opts.shard)?;
     let mut prev = Previous::load(&dir);
     let manifest_warnings = std::mem::take(&mut prev.warnings);
@@ -180,7 +188,13 @@ impl Run<'_> {
                     Err(done) => *done,
                     Ok((mut ready, loaded)) => {
                         if ready.reused.is_none() {
-                            ready.rendered = Some(render_one(self.env, &self.dir, input, loaded)?);
+                            ready.rendered = Some(render_one(
+                                self.env,
+                                self.opts.sign.as_ref(),
+                                &self.dir,
+                                input,
+                                loaded,
+                            )?);
                             if i % 16 == 0 {
                                 release_free_memory();
                             }
@@ -206,6 +220,7 @@ impl Run<'_> {
             &self.dir,
             (self.opts.month, self.opts.shard),
             &candidates,
+            self.opts.sign.as_ref(),
         )?;
         let Some(r) = report else {
             return Ok(None);
@@ -318,16 +333,45 @@ impl Run<'_> {
         }
     }
 
+    /// `manifest.json.p7s` for a signed bundle, and whether it was made now: signed again
+    /// when the manifest changed or the signature is missing, else kept. Without `--sign`, an
+    /// earlier run's signature (of another manifest) is removed.
+    fn manifest_signature(
+        &self,
+        manifest: &[u8],
+        changed: bool,
+    ) -> Result<(Option<Vec<u8>>, bool)> {
+        let path = self.dir.join("manifest.json.p7s");
+        let Some(sign) = &self.opts.sign else {
+            let _ = std::fs::remove_file(&path);
+            return Ok((None, false));
+        };
+        if !changed {
+            if let Ok(kept) = std::fs::read(&path) {
+                return Ok((Some(kept), false));
+            }
+        }
+        let p7s = sign.sign_detached(manifest).map_err(|source| Error::Sign {
+            path: path.clone(),
+            source,
+        })?;
+        write_atomic(&path, &p7s)?;
+        Ok((Some(p7s), true))
+    }
+
     /// `manifest.json` and the zip of an unsharded run (the shards' parts are folded into
     /// it now); returns the zip's path.
     fn write_manifest_and_zip(&self, manifest: &Manifest, bytes: &[u8]) -> Result<PathBuf> {
         let (dir, key) = (&self.dir, self.opts.month.key());
         let changed = write_atomic(&dir.join("manifest.json"), bytes)?;
+        let (signature, signed_now) = self.manifest_signature(bytes, changed)?;
         let zip = dir.join(format!("{key}.zip"));
         // Same manifest, same files (their hashes are in it): the same zip, if intact and
         // holding this manifest (a run killed after writing the manifest left the old zip).
-        if changed || !zip::matches(&zip, &key, bytes) {
-            zip::write_bundle_zip(&zip, dir, &key, bytes, &manifest.files, self.hashes.epoch)?;
+        if changed || signed_now || !zip::matches(&zip, &key, bytes) {
+            let manifest_files = (bytes, signature.as_deref());
+            let epoch = self.hashes.epoch;
+            zip::write_bundle_zip(&zip, dir, &key, manifest_files, &manifest.files, epoch)?;
         }
         for part in &self.prev.parts {
             let _ = std::fs::remove_file(part);
@@ -491,12 +535,30 @@ type Rendered = std::result::Result<Vec<FileEntry>, Vec<Diagnostic>>;
 
 /// Renders the record the scan loaded (from the bytes it hashed) and writes its files, all
 /// or none.
-fn render_one(env: &Env, dir: &Path, input: &Input, loaded: Loaded) -> Result<Rendered> {
+fn render_one(
+    env: &Env,
+    sign: Option<&BundleSigning>,
+    dir: &Path,
+    input: &Input,
+    loaded: Loaded,
+) -> Result<Rendered> {
     let outcome = render_loaded(env, &input.path, loaded);
-    let files = match outcome.result {
+    let mut files = match outcome.result {
         Ok(files) => files,
         Err(diags) => return Ok(Err(diags)),
     };
+    if let Some(sign) = sign {
+        for f in files.iter_mut().filter(|f| f.extension == "pdf") {
+            match sign.sign_pdf(&f.bytes) {
+                Ok(signed) => f.bytes = signed,
+                Err(e) => {
+                    let what = format!("{}.{}", f.template, f.extension);
+                    let d = Diagnostic::error(&input.path, format!("signing {what}: {e}"));
+                    return Ok(Err(vec![d]));
+                }
+            }
+        }
+    }
     let mut entries = Vec::with_capacity(files.len());
     let mut writes = Vec::with_capacity(files.len());
     for f in &files {

@@ -154,18 +154,28 @@ pub(crate) fn write_bundle_zip(
     zip_path: &Path,
     dir: &Path,
     prefix: &str,
-    manifest: &[u8],
+    (manifest, signature): (&[u8], Option<&[u8]>),
     files: &[FileEntry],
     epoch: i64,
 ) -> Result<bool> {
+    let manifest = Manifest {
+        json: manifest,
+        signature,
+    };
     write_zip(zip_path, dir, prefix, manifest, files, epoch, STREAM_ABOVE)
+}
+
+/// `manifest.json` and, for a signed bundle, its detached signature `manifest.json.p7s`.
+struct Manifest<'a> {
+    json: &'a [u8],
+    signature: Option<&'a [u8]>,
 }
 
 fn write_zip(
     zip_path: &Path,
     dir: &Path,
     prefix: &str,
-    manifest: &[u8],
+    manifest: Manifest<'_>,
     files: &[FileEntry],
     epoch: i64,
     stream_above: u64,
@@ -179,7 +189,13 @@ fn write_zip(
     let tmp = temp_in(folder).map_err(io(zip_path))?;
     let mut sorted: Vec<&FileEntry> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut entries = vec![(format!("{prefix}/manifest.json"), Source::Bytes(manifest))];
+    let mut entries = vec![(
+        format!("{prefix}/manifest.json"),
+        Source::Bytes(manifest.json),
+    )];
+    if let Some(p7s) = manifest.signature {
+        entries.push((format!("{prefix}/manifest.json.p7s"), Source::Bytes(p7s)));
+    }
     entries.extend(sorted.iter().map(|f| {
         (
             format!("{prefix}/{}", f.path),
@@ -325,7 +341,11 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let zip = |name: &str, files: &[FileEntry], above: u64| {
             let path = out.path().join(name);
-            write_zip(&path, dir.path(), "m", b"{}", files, 0, above).unwrap();
+            let manifest = Manifest {
+                json: b"{}",
+                signature: None,
+            };
+            write_zip(&path, dir.path(), "m", manifest, files, 0, above).unwrap();
             std::fs::read(path).unwrap()
         };
         // PDFs are stored: streamed or batched, the same bytes.

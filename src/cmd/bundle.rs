@@ -7,11 +7,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::bundle::{run, Month, Options, Shard, Summary};
+use crate::bundle::{run, BundleSigning, Month, Options, Shard, SharedKey, Summary};
+use crate::cmd::key::KeyArgs;
 use crate::cmd::render::PdfArgs;
 use crate::cmd::{exit, print_diagnostics, InputArgs};
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::output::read_regular;
+use crate::sign::Image;
 
 #[derive(Debug, Args)]
 pub(super) struct BundleArgs {
@@ -35,14 +38,85 @@ pub(super) struct BundleArgs {
     /// Also print the wall time of each phase.
     #[arg(long)]
     pub timings: bool,
+    #[command(flatten)]
+    pub sign: BundleSignArgs,
+}
+
+/// `--sign`: every PDF signed by the organisation (the seal in its field), and
+/// `manifest.json.p7s`.
+#[derive(Debug, Args)]
+pub(super) struct BundleSignArgs {
+    /// Sign every PDF as the organisation (PAdES; the PDFs are rendered with their signature
+    /// fields) and write `manifest.json.p7s`; needs --p12 or --pkcs11.
+    #[arg(long)]
+    pub sign: bool,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// The seal: a PNG with transparency, drawn at its real size over the left third of the
+    /// signer's signature (with no seal the signatures have no image).
+    #[arg(long, value_name = "PNG", requires = "sign")]
+    pub seal: Option<PathBuf>,
+    /// The seal's width in millimetres when its PNG has no pHYs chunk.
+    #[arg(long, value_name = "MM", default_value_t = 36.0)]
+    pub seal_mm: f32,
+    /// The claimed signing time, RFC 3339 (default: now, or SOURCE_DATE_EPOCH when set).
+    #[arg(long, value_name = "RFC3339", requires = "sign")]
+    pub time: Option<String>,
+}
+
+impl BundleSignArgs {
+    /// How the bundle signs, with the key loaded (and its certificate checked) up front.
+    fn signing(&self) -> Result<Option<BundleSigning>> {
+        if !self.sign {
+            if self.key.given() {
+                return Err(Error::Usage(
+                    "--p12 and --pkcs11 sign only with --sign".into(),
+                ));
+            }
+            return Ok(None);
+        }
+        let blame = |path: Option<&PathBuf>| {
+            let path = path.cloned().unwrap_or_default();
+            move |source| Error::Sign {
+                path: path.clone(),
+                source,
+            }
+        };
+        let key_file = self.key.p12.as_ref().or(self.key.pkcs11.as_ref());
+        let key = self.key.load(&blame(key_file))?;
+        let time = super::sign::signing_time(self.time.as_deref())?;
+        let seal = match &self.seal {
+            Some(path) => {
+                let bytes = read_regular(path).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                Some(Image::from_png(&bytes).map_err(blame(Some(path)))?)
+            }
+            None => None,
+        };
+        // A certificate that cannot sign at that time stops the run before any work.
+        if let Some(signer) = key.chain().first() {
+            crate::sign::cert::check_can_sign(signer, time).map_err(blame(key_file))?;
+        }
+        Ok(Some(BundleSigning {
+            key: SharedKey::new(key),
+            seal,
+            seal_mm: self.seal_mm,
+            time,
+        }))
+    }
 }
 
 pub(super) fn execute(args: &BundleArgs) -> Result<i32> {
     let month = Month::parse(&args.month)
         .map_err(|why| Error::Usage(format!("--month `{}`: {why}", args.month)))?;
     let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
+    let sign = args.sign.signing()?;
     let mut env = Env::new(args.input.templates.as_deref(), args.input.fonts.as_deref())?;
     env.pdf = args.pdf.options();
+    // A signed bundle's PDFs carry the fields the signatures fill.
+    env.pdf.signing_fields |= sign.is_some();
     let files = args.input.record_files()?;
     let opts = Options {
         files,
@@ -50,6 +124,7 @@ pub(super) fn execute(args: &BundleArgs) -> Result<i32> {
         month,
         shard,
         progress: std::io::stderr().is_terminal(),
+        sign,
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {

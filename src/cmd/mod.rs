@@ -5,6 +5,7 @@
 
 mod bundle;
 mod check;
+mod key;
 mod prompt;
 mod render;
 mod schema;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::cmd::exit;
+use crate::cmd::key::KeyArgs;
 use crate::error::{Error, Result, SignError, SignInput};
 use crate::output::{read_regular, write_atomic, write_together, WriteMode};
 use crate::sign::{self, Image, Moment, NewField, Options, Prepared, Role};
@@ -31,31 +32,8 @@ pub(super) struct SignArgs {
     /// signature of an attachment or copy (text).
     #[arg(long, value_enum, required_unless_present = "finish")]
     role: Option<RoleArg>,
-    /// The PKCS#12 file (.p12/.pfx) holding the key and its certificate chain.
-    #[arg(
-        long,
-        value_name = "KEY.p12",
-        required_unless_present_any = ["prepare", "finish", "pkcs11"],
-        conflicts_with = "pkcs11"
-    )]
-    p12: Option<PathBuf>,
-    /// Sign with a key on a PKCS#11 token or HSM: the token's module (its driver's .so file).
-    /// The PIN comes from --password-env, --password-file or a prompt; the certificate from
-    /// the token (the one with the key's ID) unless --cert gives it.
-    #[arg(long, value_name = "MODULE.so")]
-    pkcs11: Option<PathBuf>,
-    /// With --pkcs11: the token's label, when several are plugged in.
-    #[arg(long, value_name = "LABEL", requires = "pkcs11")]
-    token: Option<String>,
-    /// With --pkcs11: the key's label, when the token holds several signing keys.
-    #[arg(long, value_name = "LABEL", requires = "pkcs11")]
-    key_label: Option<String>,
-    /// The environment variable holding the PKCS#12 password.
-    #[arg(long, value_name = "VAR", conflicts_with = "password_file")]
-    password_env: Option<String>,
-    /// A file whose first line is the PKCS#12 password.
-    #[arg(long, value_name = "FILE")]
-    password_file: Option<PathBuf>,
+    #[command(flatten)]
+    key: KeyArgs,
     /// The signature image (person) or seal (organisation): a PNG with transparency.
     #[arg(long, value_name = "PNG")]
     image: Option<PathBuf>,
@@ -75,9 +53,6 @@ pub(super) struct SignArgs {
     /// The claimed signing time, RFC 3339 (default: now, or SOURCE_DATE_EPOCH when set).
     #[arg(long, value_name = "RFC3339")]
     time: Option<String>,
-    /// Sign RSA keys with RSA-PSS (randomised) instead of PKCS#1 v1.5 (deterministic).
-    #[arg(long)]
-    pss: bool,
     /// Step one for a key kept elsewhere: write OUT.pdf.prepared and OUT.pdf.tbs (the DER of
     /// the signed attributes to sign) and print its SHA-256 in hex. Needs --cert.
     #[arg(long, conflicts_with = "finish", requires = "cert")]
@@ -88,9 +63,6 @@ pub(super) struct SignArgs {
     /// The raw signature made elsewhere (RSA PKCS#1 v1.5 or PSS, or ECDSA in DER).
     #[arg(long, value_name = "FILE")]
     signature: Option<PathBuf>,
-    /// The signer's certificate (PEM, then its chain; or DER).
-    #[arg(long, value_name = "CERT.pem")]
-    cert: Option<PathBuf>,
 }
 
 /// The state files of a two-step signature, next to the output.
@@ -122,9 +94,9 @@ impl Files<'_> {
         let path = match source.input() {
             SignInput::Pdf if a.finish => prepared,
             SignInput::Pdf => a.input.clone().unwrap_or(prepared),
-            SignInput::Key => (a.p12.clone())
-                .or_else(|| a.pkcs11.clone())
-                .or_else(|| a.cert.clone())
+            SignInput::Key => (a.key.p12.clone())
+                .or_else(|| a.key.pkcs11.clone())
+                .or_else(|| a.key.cert.clone())
                 .unwrap_or_default(),
             SignInput::Image => a.image.clone().unwrap_or_default(),
             SignInput::Signature => a.signature.clone().unwrap_or_default(),
@@ -144,54 +116,15 @@ pub(super) fn execute(args: &SignArgs) -> Result<i32> {
     if args.prepare {
         return prepare(args, &files, &pdf, &options);
     }
-    let key = key(args, &files)?;
+    let key = args.key.load(&|e| files.error(e))?;
     let signed = sign::sign_pdf(&pdf, &options, key.as_ref()).map_err(|e| files.error(e))?;
     write_atomic(&args.out, &signed)?;
     eprintln!("signed: {}", args.out.display());
     Ok(exit::OK)
 }
 
-/// The key: from the PKCS#12 file, or on the token.
-fn key(args: &SignArgs, files: &Files) -> Result<Box<dyn sign::KeySigner>> {
-    if let Some(module) = &args.pkcs11 {
-        return token_key(args, files, module);
-    }
-    let p12_path = args.p12.as_deref().unwrap_or(Path::new(""));
-    let p12 = read(p12_path)?;
-    let password = password(args, "Password for the key file: ")?;
-    let mut key = sign::p12::load_p12(&p12, &password).map_err(|e| files.error(e))?;
-    if args.pss {
-        key.use_pss();
-    }
-    Ok(Box::new(key))
-}
-
-#[cfg(feature = "pkcs11")]
-fn token_key(args: &SignArgs, files: &Files, module: &Path) -> Result<Box<dyn sign::KeySigner>> {
-    let chain = match &args.cert {
-        Some(path) => sign::cert::read_chain(&read(path)?).map_err(|e| files.error(e))?,
-        None => Vec::new(),
-    };
-    let spec = sign::token::TokenSpec {
-        module: module.to_path_buf(),
-        token_label: args.token.clone(),
-        key_label: args.key_label.clone(),
-        pss: args.pss,
-    };
-    let pin = password(args, "PIN of the token: ")?;
-    let key = sign::token::TokenKey::open(&spec, &pin, chain).map_err(|e| files.error(e))?;
-    Ok(Box::new(key))
-}
-
-#[cfg(not(feature = "pkcs11"))]
-fn token_key(_: &SignArgs, _: &Files, _: &Path) -> Result<Box<dyn sign::KeySigner>> {
-    Err(Error::Usage(
-        "this vanthu was built without PKCS#11 (the `pkcs11` feature); sign with --p12".into(),
-    ))
-}
-
 fn prepare(args: &SignArgs, files: &Files, pdf: &[u8], options: &Options) -> Result<i32> {
-    let cert_path = args.cert.as_deref().unwrap_or(Path::new(""));
+    let cert_path = args.key.cert.as_deref().unwrap_or(Path::new(""));
     let chain = sign::cert::read_chain(&read(cert_path)?).map_err(|e| files.error(e))?;
     let prepared = sign::prepare(pdf, options, &chain).map_err(|e| files.error(e))?;
     let tbs = sign::to_be_signed(&prepared, &chain).map_err(|e| files.error(e))?;
@@ -216,7 +149,7 @@ fn prepare(args: &SignArgs, files: &Files, pdf: &[u8], options: &Options) -> Res
 
 fn finish(args: &SignArgs, files: &Files) -> Result<i32> {
     let (state, tbs) = state_paths(&args.out);
-    let cert_path = args.cert.as_deref().unwrap_or(Path::new(""));
+    let cert_path = args.key.cert.as_deref().unwrap_or(Path::new(""));
     let chain = sign::cert::read_chain(&read(cert_path)?).map_err(|e| files.error(e))?;
     let signature = read(args.signature.as_deref().unwrap_or(Path::new("")))?;
     let prepared = Prepared::parse(read(&state)?).map_err(|e| files.error(e))?;
@@ -276,7 +209,7 @@ fn parse_rect(text: &str) -> Result<[f32; 4]> {
 }
 
 /// `--time`, else SOURCE_DATE_EPOCH when set, else now.
-fn signing_time(time: Option<&str>) -> Result<Moment> {
+pub(super) fn signing_time(time: Option<&str>) -> Result<Moment> {
     if let Some(t) = time {
         return Moment::parse_rfc3339(t).map_err(|e| Error::Usage(format!("--time: {e}")));
     }
@@ -288,19 +221,4 @@ fn signing_time(time: Option<&str>) -> Result<Moment> {
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
     Ok(Moment::utc(now))
-}
-
-/// The PKCS#12 password: from `--password-env`, `--password-file` (its first line), or asked
-/// on the terminal without echo.
-fn password(args: &SignArgs, prompt: &str) -> Result<String> {
-    if let Some(var) = &args.password_env {
-        return std::env::var(var)
-            .map_err(|_| Error::Usage(format!("--password-env {var}: the variable is not set")));
-    }
-    if let Some(path) = &args.password_file {
-        let bytes = read(path)?;
-        let text = String::from_utf8_lossy(&bytes);
-        return Ok(text.lines().next().unwrap_or("").to_string());
-    }
-    super::prompt::read_password(prompt)
 }

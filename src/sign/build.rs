@@ -61,6 +61,12 @@ fn look(
     size: (f32, f32),
     update: &mut Update,
 ) -> Result<ObjectId, SignError> {
+    if size.0 <= 0.0 || size.1 <= 0.0 {
+        // An invisible signature (a field of no size, as `bundle --sign` makes on a document
+        // without an organisation field): an empty appearance, no image.
+        let empty = appearance::form(size, lopdf::Dictionary::new(), Vec::new());
+        return Ok(update.add(&empty));
+    }
     if options.role.is_electronic() {
         let lines = match target {
             Target::Existing(f) => tooltip_lines(f),

@@ -13,6 +13,7 @@ use crate::error::SignError;
 const PT_PER_METRE: f32 = 72.0 / 0.0254;
 
 /// A decoded image, ready to be written.
+#[derive(Clone)]
 pub struct Image {
     pub width: u32,
     pub height: u32,
@@ -32,6 +33,21 @@ fn deflate(data: &[u8]) -> Result<Vec<u8>, SignError> {
 }
 
 impl Image {
+    /// The SHA-256 of what is drawn (size, real size, colour and alpha samples).
+    pub fn fingerprint(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.width.to_be_bytes());
+        h.update(self.height.to_be_bytes());
+        if let Some((w, hgt)) = self.real_size_pt {
+            h.update(w.to_be_bytes());
+            h.update(hgt.to_be_bytes());
+        }
+        h.update(&self.rgb);
+        h.update(&self.alpha);
+        h.finalize().into()
+    }
+
     /// Decodes the PNG `bytes`.
     pub fn from_png(bytes: &[u8]) -> Result<Image, SignError> {
         let bad = |e: png::DecodingError| SignError::Image(e.to_string());
