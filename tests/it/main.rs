@@ -15,6 +15,7 @@ mod issue11_errors;
 mod issue12_bundle_sign;
 mod issue12_fields;
 mod issue12_pdfa;
+mod issue12_same_look;
 mod issue12_sign;
 mod issue12_sign_errors;
 mod issue12_sign_fields;
