@@ -4,8 +4,6 @@
 //! right-aligned, from the top of the field; smaller when the lines do not fit its height.
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
-use pdf_writer::types::{SystemInfo, UnicodeCmap};
-use pdf_writer::{Name, Str};
 use sha2::{Digest, Sha256};
 use subsetter::GlyphRemapper;
 
@@ -137,7 +135,7 @@ fn embed(
     packed.set("Filter", name("FlateDecode"));
     let cmap = update.add(&Object::Stream(Stream::new(
         packed,
-        deflate(&to_unicode(used))?,
+        deflate(&crate::render::pdf::unicode_cmap(used))?,
     )));
     let mut type0 = Dictionary::new();
     type0.set("Type", name("Font"));
@@ -172,24 +170,6 @@ fn descriptor(font: &FontFace, base: &str, file: ObjectId) -> Dictionary {
     out.set("StemV", Object::Integer(80));
     out.set("FontFile2", Object::Reference(file));
     out
-}
-
-/// The ToUnicode CMap: each glyph of the subset to the character it was drawn for.
-fn to_unicode(used: &[(u16, Option<char>)]) -> Vec<u8> {
-    let mut cmap = UnicodeCmap::new(
-        Name(b"Vanthu-UTF16"),
-        SystemInfo {
-            registry: Str(b"Adobe"),
-            ordering: Str(b"UCS"),
-            supplement: 0,
-        },
-    );
-    for (new, &(_, text)) in used.iter().enumerate() {
-        if let (Some(text), Ok(new)) = (text, u16::try_from(new)) {
-            cmap.pair(new, text);
-        }
-    }
-    cmap.finish().to_vec()
 }
 
 /// A PDF text string (UTF-16BE with its BOM, or PDFDocEncoding read as Latin-1).

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use crate::common::{have, root};
 use crate::issue12_fields::{fields, render_with};
-use crate::sign_support::{fixture, sign_ok, time};
+use crate::sign_support::{fixture, sign_as};
 
 const DPI: f32 = 50.0;
 
@@ -59,29 +59,20 @@ fn issue12_signed_pages_differ_from_unsigned_only_where_the_images_are() {
         let stem = r.file_stem().unwrap().to_string_lossy();
         let plain = tmp.path().join(format!("{stem}/thong-bao-ket-luan.pdf"));
         let (half, signed) = (tmp.path().join("half.pdf"), tmp.path().join("signed.pdf"));
-        for (input, out, key, image, role) in [
-            (&plain, &half, "rsa.p12", "sig.png", "person"),
-            (&half, &signed, "ec.p12", "seal.png", "organisation"),
-        ] {
-            sign_ok(
-                &fx.dir,
-                &[
-                    input.to_str().unwrap(),
-                    "-o",
-                    out.to_str().unwrap(),
-                    "--role",
-                    role,
-                    "--p12",
-                    key,
-                    "--password-env",
-                    "P12PW",
-                    "--image",
-                    image,
-                    "--time",
-                    time(),
-                ],
-            );
-        }
+        sign_as(
+            fx,
+            (&plain, &half),
+            "person",
+            "rsa.p12",
+            &["--image", "sig.png"],
+        );
+        sign_as(
+            fx,
+            (&half, &signed),
+            "organisation",
+            "ec.p12",
+            &["--image", "seal.png"],
+        );
         let doc = lopdf::Document::load(&plain).unwrap();
         let found = fields(&doc);
         let place = |name: &str| found.iter().find(|f| f.name == name).unwrap().clone();

@@ -5,7 +5,7 @@
 
 use crate::common;
 use crate::issue12_pdfa::failures;
-use crate::sign_support::{fixture, sign_ok, time};
+use crate::sign_support::{fixture, sign_as};
 use crate::sign_validators::{assert_pdfsig_valid, qpdf_clean};
 
 #[test]
@@ -31,21 +31,7 @@ fn issue12_signatures_keep_pdfa_2b() {
     let mut input = plain.clone();
     for (role, key, out, extra) in steps {
         let out = dir.join(out);
-        let mut args = vec![
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--role",
-            role,
-            "--p12",
-            key,
-            "--password-env",
-            "P12PW",
-            "--time",
-            time(),
-        ];
-        args.extend_from_slice(extra);
-        sign_ok(&fx.dir, &args);
+        sign_as(fx, (&input, &out), role, key, extra);
         assert_eq!(
             failures(&out),
             Vec::<String>::new(),

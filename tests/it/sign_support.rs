@@ -207,6 +207,27 @@ pub fn sign_ok(dir: &Path, args: &[&str]) {
     );
 }
 
+/// Signs `input` into `out` in `role` with the fixture's `key` (a p12 file in it) at the
+/// tests' time, with `extra` arguments (`--image …`), asserting success.
+pub fn sign_as(fx: &Fixture, (input, out): (&Path, &Path), role: &str, key: &str, extra: &[&str]) {
+    let (input, out) = (input.to_str().unwrap(), out.to_str().unwrap());
+    let mut args = vec![
+        input,
+        "-o",
+        out,
+        "--role",
+        role,
+        "--p12",
+        key,
+        "--password-env",
+        "P12PW",
+        "--time",
+        time(),
+    ];
+    args.extend_from_slice(extra);
+    sign_ok(&fx.dir, &args);
+}
+
 /// The person-1 rect of the notice's closing block (the signing space of its signer, page 3),
 /// in mm: `x0,y0,x1,y1`; and the organisation's (30 mm more to the left, 10 mm up and down).
 pub const PERSON_RECT: [f32; 4] = [112.2, 174.7, 182.7, 199.9];

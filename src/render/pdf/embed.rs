@@ -156,8 +156,18 @@ fn write_face(file: &mut PdfFile<'_>, book: &FontBook, face: Face, used: &FaceUs
     Ok(type0)
 }
 
-/// The subset's ToUnicode map: each new glyph number to the text it was first drawn for.
+/// The subset's ToUnicode map, deflated into the file.
 fn write_to_unicode(file: &mut PdfFile<'_>, cmap_ref: Ref, used: &FaceUse) -> Result<()> {
+    let cmap = deflate(&unicode_cmap(&used.glyphs))?;
+    file.object(|c| {
+        c.cmap(cmap_ref, &cmap).filter(Filter::FlateDecode);
+    })?;
+    Ok(())
+}
+
+/// A subset's ToUnicode CMap (uncompressed): each new glyph number (the index in `glyphs`) to
+/// the character it was first drawn for. `sign` writes its text signature's font with it too.
+pub(crate) fn unicode_cmap(glyphs: &[(u16, Option<char>)]) -> Vec<u8> {
     let mut cmap = UnicodeCmap::new(
         Name(b"Vanthu-UTF16"),
         SystemInfo {
@@ -166,16 +176,12 @@ fn write_to_unicode(file: &mut PdfFile<'_>, cmap_ref: Ref, used: &FaceUse) -> Re
             supplement: 0,
         },
     );
-    for (new, &(_, text)) in used.glyphs.iter().enumerate() {
+    for (new, &(_, text)) in glyphs.iter().enumerate() {
         if let (Some(text), Ok(new)) = (text, u16::try_from(new)) {
             cmap.pair(new, text);
         }
     }
-    let cmap = deflate(&cmap.finish())?;
-    file.object(|c| {
-        c.cmap(cmap_ref, &cmap).filter(Filter::FlateDecode);
-    })?;
-    Ok(())
+    cmap.finish().to_vec()
 }
 
 /// A face's descriptor values, in thousandths of an em.

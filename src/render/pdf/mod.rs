@@ -19,6 +19,7 @@ mod columns;
 mod compress;
 mod elements;
 mod embed;
+pub(crate) use embed::unicode_cmap;
 mod fields;
 mod file;
 mod flow;
