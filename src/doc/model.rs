@@ -62,14 +62,22 @@ impl ElectronicMark {
         }
     }
 
-    /// The height `lines` lines of the signer's text take (`sign/text.rs`): 10 pt at a pitch
-    /// of 1.2, the first line's ascent and the last one's descent (1.12 em in Liberation
-    /// Serif and Times New Roman, 1.107 rounded up), 1 pt from the top and the bottom.
+    /// The height `lines` lines of the signer's text take (`sign/text.rs` draws them with
+    /// the same numbers): [`ElectronicMark::SIZE_PT`] at a pitch of
+    /// [`ElectronicMark::LEADING`], the first line's ascent and the last one's descent (1.12 em
+    /// in Liberation Serif and Times New Roman, 1.107 rounded up), [`ElectronicMark::PAD_PT`]
+    /// from the top and the bottom.
     pub fn text_height(lines: usize) -> Mm {
-        const SIZE_PT: f32 = 10.0;
-        let pt = 2.0 + SIZE_PT * (1.12 + 1.2 * lines.saturating_sub(1) as f32);
-        pt * crate::fonts::MM_PER_PT
+        let em = 1.12 + Self::LEADING * lines.saturating_sub(1) as f32;
+        (2.0 * Self::PAD_PT + Self::SIZE_PT * em) * crate::fonts::MM_PER_PT
     }
+
+    /// The text's size: Times New Roman 10 pt (NĐ 30, Phụ lục I, Phần II).
+    pub const SIZE_PT: f32 = 10.0;
+    /// Line pitch, in font sizes.
+    pub const LEADING: f32 = 1.2;
+    /// Space kept between the text and the field's edges.
+    pub const PAD_PT: f32 = 1.0;
 }
 
 /// A footer on the first page: paragraphs under a rule across the text width, the bottom of

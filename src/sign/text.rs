@@ -11,14 +11,14 @@ use super::appearance::form;
 use super::serialize::real;
 use super::time::Moment;
 use super::update::Update;
+use crate::doc::model::ElectronicMark;
 use crate::error::SignError;
 use crate::fonts::{Face, FontBook, FontFace};
 
-const SIZE_PT: f32 = 10.0;
-/// Line pitch, in font sizes.
-const LEADING: f32 = 1.2;
-/// Space kept between the text and the field's right and top edges.
-const PAD_PT: f32 = 1.0;
+// The numbers the rendered field was sized with.
+const SIZE_PT: f32 = ElectronicMark::SIZE_PT;
+const LEADING: f32 = ElectronicMark::LEADING;
+const PAD_PT: f32 = ElectronicMark::PAD_PT;
 
 /// The text form XObject of `size` for an electronic signature: `lines`, then `time`.
 pub fn electronic_form(

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::sign_support::{
-    fixture, rect_arg, sign_ok, time, Fixture, ORGANISATION_RECT, PERSON_RECT,
+    fixture, rect_arg, sign_as, sign_ok, time, Fixture, ORGANISATION_RECT, PERSON_RECT,
 };
 use crate::sign_validators::{
     assert_pdfsig_valid, assert_pyhanko_valid, openssl_verify, pdfsig, pyhanko, pyhanko_judgements,
@@ -16,54 +16,24 @@ use crate::sign_validators::{
 /// Signs `input` as person-1 (RSA, AES p12) into `out`.
 pub fn sign_person(fx: &Fixture, input: &str, out: &str) {
     let rect = rect_arg(PERSON_RECT);
-    sign_ok(
-        &fx.dir,
-        &[
-            input,
-            "-o",
-            out,
-            "--role",
-            "person",
-            "--p12",
-            "rsa.p12",
-            "--password-env",
-            "P12PW",
-            "--image",
-            "sig.png",
-            "--page",
-            "3",
-            "--rect",
-            &rect,
-            "--time",
-            time(),
-        ],
+    sign_as(
+        fx,
+        (Path::new(input), Path::new(out)),
+        "person",
+        "rsa.p12",
+        &["--image", "sig.png", "--page", "3", "--rect", &rect],
     );
 }
 
 /// Signs `input` as the organisation (P-256 key) into `out`.
 pub fn sign_organisation(fx: &Fixture, input: &str, out: &str) {
     let rect = rect_arg(ORGANISATION_RECT);
-    sign_ok(
-        &fx.dir,
-        &[
-            input,
-            "-o",
-            out,
-            "--role",
-            "organisation",
-            "--p12",
-            "ec.p12",
-            "--password-env",
-            "P12PW",
-            "--image",
-            "seal.png",
-            "--page",
-            "3",
-            "--rect",
-            &rect,
-            "--time",
-            time(),
-        ],
+    sign_as(
+        fx,
+        (Path::new(input), Path::new(out)),
+        "organisation",
+        "ec.p12",
+        &["--image", "seal.png", "--page", "3", "--rect", &rect],
     );
 }
 
@@ -153,27 +123,12 @@ fn issue12_the_same_inputs_give_the_same_bytes_and_a_legacy_p12_the_same_key() {
         "PKCS#1 v1.5 is deterministic"
     );
     let rect = rect_arg(PERSON_RECT);
-    sign_ok(
-        &fx.dir,
-        &[
-            "notice.pdf",
-            "-o",
-            "d3.pdf",
-            "--role",
-            "person",
-            "--p12",
-            "rsa-legacy.p12",
-            "--password-env",
-            "P12PW",
-            "--image",
-            "sig.png",
-            "--page",
-            "3",
-            "--rect",
-            &rect,
-            "--time",
-            time(),
-        ],
+    sign_as(
+        fx,
+        (Path::new("notice.pdf"), Path::new("d3.pdf")),
+        "person",
+        "rsa-legacy.p12",
+        &["--image", "sig.png", "--page", "3", "--rect", &rect],
     );
     assert_eq!(
         read(fx, "d1.pdf"),
@@ -384,21 +339,12 @@ fn issue12_a_page_written_with_more_digits_than_an_f32_keeps_them_for_pyhankos_c
         "{} sign addsig --use-pades --field 3/20,20,120,60/Sig1 pkcs12 --passfile pw.txt hp.pdf hp1.pdf third.p12",
         exe.display()
     ));
-    sign_ok(
-        &fx.dir,
-        &[
-            "hp1.pdf",
-            "-o",
-            "hp2.pdf",
-            "--role",
-            "copy",
-            "--p12",
-            "rsa.p12",
-            "--password-env",
-            "P12PW",
-            "--time",
-            time(),
-        ],
+    sign_as(
+        fx,
+        (Path::new("hp1.pdf"), Path::new("hp2.pdf")),
+        "copy",
+        "rsa.p12",
+        &[],
     );
     sign_organisation(fx, "hp2.pdf", "hp3.pdf");
     check_all(

@@ -6,8 +6,12 @@
 
 use lopdf::{dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
+use std::path::Path;
+
 use crate::issue12_sign::check_all;
-use crate::sign_support::{fixture, sign, sign_ok, time, Fixture, ORGANISATION_RECT, PERSON_RECT};
+use crate::sign_support::{
+    fixture, sign, sign_as, sign_ok, time, Fixture, ORGANISATION_RECT, PERSON_RECT,
+};
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
@@ -136,21 +140,12 @@ fn issue12_each_role_fills_its_contract_field_without_page_or_rect() {
             time(),
         ],
     );
-    sign_ok(
-        &fx.dir,
-        &[
-            "g2.pdf",
-            "-o",
-            "g3.pdf",
-            "--role",
-            "copy",
-            "--p12",
-            "third.p12",
-            "--password-env",
-            "P12PW",
-            "--time",
-            time(),
-        ],
+    sign_as(
+        fx,
+        (Path::new("g2.pdf"), Path::new("g3.pdf")),
+        "copy",
+        "third.p12",
+        &[],
     );
     check_all(
         fx,

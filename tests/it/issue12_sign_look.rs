@@ -5,8 +5,10 @@
 
 use lopdf::{Document, Object, Stream};
 
+use std::path::Path;
+
 use crate::issue12_sign::{sign_organisation, sign_person};
-use crate::sign_support::{fixture, sign_ok, time, ORGANISATION_RECT, PERSON_RECT};
+use crate::sign_support::{fixture, sign_as, time, ORGANISATION_RECT, PERSON_RECT};
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
@@ -142,27 +144,12 @@ fn opaque_colours(doc: &Document, image: &Stream) -> Vec<[u8; 3]> {
 fn issue12_without_phys_the_signature_fits_the_rect() {
     let Some(fx) = fixture() else { return };
     let rect = crate::sign_support::rect_arg(PERSON_RECT);
-    sign_ok(
-        &fx.dir,
-        &[
-            "notice.pdf",
-            "-o",
-            "fit.pdf",
-            "--role",
-            "person",
-            "--p12",
-            "rsa.p12",
-            "--password-env",
-            "P12PW",
-            "--image",
-            "sig-nophys.png",
-            "--page",
-            "3",
-            "--rect",
-            &rect,
-            "--time",
-            time(),
-        ],
+    sign_as(
+        fx,
+        (Path::new("notice.pdf"), Path::new("fit.pdf")),
+        "person",
+        "rsa.p12",
+        &["--image", "sig-nophys.png", "--page", "3", "--rect", &rect],
     );
     let doc = Document::load(fx.path("fit.pdf")).unwrap();
     let (rect, [w, h, _, _], _) = widget(&doc, "person-1");
@@ -174,21 +161,12 @@ fn issue12_without_phys_the_signature_fits_the_rect() {
 #[test]
 fn issue12_an_electronic_copy_shows_its_time_at_the_top_right_in_liberation_serif() {
     let Some(fx) = fixture() else { return };
-    sign_ok(
-        &fx.dir,
-        &[
-            "notice.pdf",
-            "-o",
-            "copy.pdf",
-            "--role",
-            "copy",
-            "--p12",
-            "third.p12",
-            "--password-env",
-            "P12PW",
-            "--time",
-            time(),
-        ],
+    sign_as(
+        fx,
+        (Path::new("notice.pdf"), Path::new("copy.pdf")),
+        "copy",
+        "third.p12",
+        &[],
     );
     let doc = Document::load(fx.path("copy.pdf")).unwrap();
     let fonts: Vec<String> = doc
