@@ -7,9 +7,8 @@
 //!   one third of the `person-1` signature image's width from that image's left edge and at
 //!   the image's mid-height, so it covers the image's left third.
 
-use lopdf::{Dictionary, Object, ObjectId, Stream};
-
 use super::image::Image;
+use super::object::{Dictionary, Object, ObjectId, Stream};
 use super::serialize::real;
 use super::source::{SigField, Source};
 use super::update::Update;
@@ -68,16 +67,11 @@ pub fn drawn_image_box(source: &Source, field: &SigField) -> Placed {
         w: x1 - x0,
         h: y1 - y0,
     };
-    let stream = source
+    let appearance = source
         .resolve(&field.dict, b"AP")
-        .and_then(|ap| ap.as_dict().ok())
-        .and_then(|ap| ap.get(b"N").ok())
-        .and_then(|n| n.as_reference().ok())
-        .and_then(|id| source.doc.get_object(id).ok())
-        .and_then(|o| o.as_stream().ok());
-    let Some(content) =
-        stream.and_then(|s| s.decompressed_content().ok().or(Some(s.content.clone())))
-    else {
+        .and_then(|ap| ap.as_dict()?.get(b"N")?.as_reference())
+        .and_then(|id| source.object(id));
+    let Some(Object::Stream(Stream { content, .. })) = appearance else {
         return whole;
     };
     let text = String::from_utf8_lossy(&content);
@@ -122,8 +116,8 @@ pub fn image_form(update: &mut Update, image: &Image, size: (f32, f32), at: Plac
 /// A form XObject of `size` (its `/BBox` from the origin).
 pub fn form(size: (f32, f32), resources: Dictionary, content: Vec<u8>) -> Object {
     let mut d = Dictionary::new();
-    d.set("Type", Object::Name(b"XObject".to_vec()));
-    d.set("Subtype", Object::Name(b"Form".to_vec()));
+    d.set("Type", Object::name("XObject"));
+    d.set("Subtype", Object::name("Form"));
     d.set(
         "BBox",
         Object::Array(vec![0.into(), 0.into(), size.0.into(), size.1.into()]),

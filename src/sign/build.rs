@@ -2,19 +2,14 @@
 //! the AcroForm), its appearance, the signature dictionary with its place reserved, and the
 //! AcroForm's `/SigFlags 3`.
 
-use lopdf::{Dictionary, Object, ObjectId, StringFormat};
-
 use super::appearance::{self, Placed};
+use super::object::{Dictionary, Object, ObjectId};
 use super::place::{self, Target, PT_PER_MM};
 use super::prepared::{Prepared, BYTE_RANGE_PLACEHOLDER};
 use super::source::{SigField, Source};
 use super::update::Update;
 use super::{splice, text, Options, Role};
 use crate::error::SignError;
-
-fn name(n: &str) -> Object {
-    Object::Name(n.as_bytes().to_vec())
-}
 
 /// `pdf` with the signature's field filled and its `/Contents` zeros (`room` bytes).
 pub(super) fn with_placeholder(
@@ -45,7 +40,7 @@ pub(super) fn with_placeholder(
         Target::Existing(_) => None,
     };
     if let Some(page) = new_on {
-        add_to_page(&source, pdf, &mut update, page, field_id)?;
+        add_to_page(&source, &mut update, page, field_id)?;
     }
     update_acroform(&source, &mut update, new_on.map(|_| field_id))?;
     let bytes = update.write(pdf, &source.trailer);
@@ -64,7 +59,7 @@ fn look(
     if size.0 <= 0.0 || size.1 <= 0.0 {
         // An invisible signature (a field of no size, as `bundle --sign` makes on a document
         // without an organisation field): an empty appearance, no image.
-        let empty = appearance::form(size, lopdf::Dictionary::new(), Vec::new());
+        let empty = appearance::form(size, Dictionary::new(), Vec::new());
         return Ok(update.add(&empty));
     }
     if options.role.is_electronic() {
@@ -106,7 +101,7 @@ fn look(
 /// The `/TU` of a field, line by line.
 fn tooltip_lines(field: &SigField) -> Vec<String> {
     match field.dict.get(b"TU") {
-        Ok(Object::String(s, _)) => text::decode_pdf_text(s)
+        Some(Object::String(s)) => text::decode_pdf_text(s)
             .lines()
             .map(str::to_string)
             .filter(|l| !l.trim().is_empty())
@@ -131,13 +126,10 @@ fn signature_dictionary(options: &Options, room: usize) -> Vec<u8> {
 /// A merged signature field and widget (the fields contract's shape).
 fn new_widget(name: &str, page: ObjectId, rect: [f32; 4]) -> Dictionary {
     let mut d = Dictionary::new();
-    d.set("Type", self::name("Annot"));
-    d.set("Subtype", self::name("Widget"));
-    d.set("FT", self::name("Sig"));
-    d.set(
-        "T",
-        Object::String(name.as_bytes().to_vec(), StringFormat::Literal),
-    );
+    d.set("Type", Object::name("Annot"));
+    d.set("Subtype", Object::name("Widget"));
+    d.set("FT", Object::name("Sig"));
+    d.set("T", Object::string(name));
     d.set("F", Object::Integer(4));
     d.set("P", Object::Reference(page));
     d.set(
@@ -150,36 +142,32 @@ fn new_widget(name: &str, page: ObjectId, rect: [f32; 4]) -> Dictionary {
 /// Adds the widget `field` to the page's `/Annots` (an array in the page or an object).
 fn add_to_page(
     source: &Source,
-    pdf: &[u8],
     update: &mut Update,
     page: ObjectId,
     field: ObjectId,
 ) -> Result<(), SignError> {
-    // The page's own bytes with the reference added, when it is a plain object with no
-    // /Annots or an array of them: its other values stay exactly as written.
-    if let Some(body) = splice::page_with_annot(pdf, &source.doc, page, field) {
+    // The page's own bytes with the reference added, when it has no /Annots or an array of
+    // them: its other values stay exactly as written.
+    let bytes = source.dictionary_bytes(page);
+    if let Some(body) = bytes.and_then(|b| splice::page_with_annot(b, field)) {
         update.put_raw(page, body);
         return Ok(());
     }
     let mut dict = source
-        .doc
-        .get_dictionary(page)
-        .map_err(|e| SignError::Unreadable(e.to_string()))?
-        .clone();
+        .dictionary(page)
+        .ok_or_else(|| SignError::Unreadable(format!("page object {} is unreadable", page.0)))?;
     match dict.get(b"Annots") {
-        Ok(Object::Reference(id)) => {
+        Some(Object::Reference(id)) => {
             let id = *id;
-            let mut annots = source
-                .doc
-                .get_object(id)
-                .and_then(Object::as_array)
-                .cloned()
-                .unwrap_or_default();
+            let mut annots = match source.object(id) {
+                Some(Object::Array(a)) => a,
+                _ => Vec::new(),
+            };
             annots.push(Object::Reference(field));
             update.put(id, &Object::Array(annots));
             return Ok(());
         }
-        Ok(Object::Array(a)) => {
+        Some(Object::Array(a)) => {
             let mut annots = a.clone();
             annots.push(Object::Reference(field));
             dict.set("Annots", Object::Array(annots));
@@ -203,8 +191,7 @@ fn update_acroform(
     if let Some(field) = new_field {
         let mut fields = source
             .resolve(&form, b"Fields")
-            .and_then(|f| f.as_array().ok())
-            .cloned()
+            .and_then(|f| f.as_array().cloned())
             .unwrap_or_default();
         fields.push(Object::Reference(field));
         form.set("Fields", Object::Array(fields));
@@ -214,12 +201,8 @@ fn update_acroform(
         return Ok(());
     }
     let form_id = update.add(&Object::Dictionary(form));
-    let root = source.root_id()?;
-    let mut catalog = source
-        .doc
-        .catalog()
-        .map_err(|e| SignError::Unreadable(e.to_string()))?
-        .clone();
+    let root = source.root_id();
+    let mut catalog = source.catalog()?;
     catalog.set("AcroForm", Object::Reference(form_id));
     update.put(root, &Object::Dictionary(catalog));
     Ok(())

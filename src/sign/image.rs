@@ -4,9 +4,9 @@
 
 use std::io::Write;
 
-use lopdf::{Dictionary, Object, Stream};
 use png::{ColorType, Transformations, Unit};
 
+use super::object::{Dictionary, Object, ObjectId, Stream};
 use crate::error::SignError;
 
 /// Points per metre.
@@ -103,7 +103,7 @@ impl Image {
     }
 
     /// The colour image XObject, its soft mask `smask`.
-    pub fn xobject(&self, smask: lopdf::ObjectId) -> Object {
+    pub fn xobject(&self, smask: ObjectId) -> Object {
         let mut dict = self.dict(b"DeviceRGB");
         dict.set("SMask", Object::Reference(smask));
         Object::Stream(Stream::new(dict, self.rgb.clone()))
@@ -111,13 +111,13 @@ impl Image {
 
     fn dict(&self, space: &[u8]) -> Dictionary {
         let mut d = Dictionary::new();
-        d.set("Type", Object::Name(b"XObject".to_vec()));
-        d.set("Subtype", Object::Name(b"Image".to_vec()));
+        d.set("Type", Object::name("XObject"));
+        d.set("Subtype", Object::name("Image"));
         d.set("Width", Object::Integer(i64::from(self.width)));
         d.set("Height", Object::Integer(i64::from(self.height)));
         d.set("ColorSpace", Object::Name(space.to_vec()));
         d.set("BitsPerComponent", Object::Integer(8));
-        d.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        d.set("Filter", Object::name("FlateDecode"));
         d
     }
 }

@@ -14,12 +14,14 @@ pub mod cert;
 pub mod cms;
 pub mod image;
 pub mod key;
+pub mod object;
 pub mod p12;
 pub mod place;
 pub mod prepared;
 pub mod serialize;
 pub mod source;
 pub mod splice;
+pub mod syntax;
 pub mod text;
 pub mod time;
 #[cfg(feature = "pkcs11")]

@@ -1,8 +1,7 @@
 //! Which signature field a signature fills (the fields contract: `person-N`, `organisation`,
 //! `electronic`, or `--field`), or where a new one goes on a PDF without it.
 
-use lopdf::ObjectId;
-
+use super::object::ObjectId;
 use super::source::{SigField, Source};
 use super::{NewField, Options, Role};
 use crate::error::SignError;
@@ -96,7 +95,7 @@ fn new_field(source: &Source, name: String, options: &Options) -> Result<Target,
         });
     }
     let page = source.page(1)?;
-    let media = source.media_box(page);
+    let media = source.media_box(1);
     let x1 = media[2] - 15.0 * PT_PER_MM;
     let y1 = media[3] - 5.0 * PT_PER_MM;
     Ok(Target::New {

@@ -1,9 +1,10 @@
-//! lopdf objects back to PDF syntax, for the objects an incremental update rewrites (a field,
-//! the AcroForm, a page, the catalog) and the new ones it adds. Strings are written in hex
-//! (lossless whatever their bytes), names with `#xx` escapes, reals as the shortest decimal
-//! of their f32 (content streams: at most four decimals, [`real`]).
+//! [`super::object`]'s objects as PDF syntax, for the objects an incremental update rewrites
+//! (a field, the AcroForm, a page, the catalog) and the new ones it adds. Strings are written
+//! in hex (lossless whatever their bytes), names with `#xx` escapes, reals read from a file as
+//! they were written there, new reals as the shortest decimal of their f32 (content streams:
+//! at most four decimals, [`real`]).
 
-use lopdf::{Dictionary, Object};
+use super::object::{Dictionary, Object};
 
 /// The PDF syntax of `object` (a stream with its dictionary, `/Length` set to its content).
 pub fn object(object: &Object) -> Vec<u8> {
@@ -22,8 +23,9 @@ fn write(out: &mut Vec<u8>, object: &Object) {
         // rewritten keeps its numbers, which pyHanko's modification check compares.
         Object::Real(r) if r.is_finite() => out.extend_from_slice(format!("{r}").as_bytes()),
         Object::Real(_) => out.push(b'0'),
+        Object::Written(text) => out.extend_from_slice(text),
         Object::Name(n) => name(out, n),
-        Object::String(s, _) => {
+        Object::String(s) => {
             out.push(b'<');
             for b in s {
                 out.extend_from_slice(format!("{b:02X}").as_bytes());
@@ -43,7 +45,7 @@ fn write(out: &mut Vec<u8>, object: &Object) {
         Object::Dictionary(d) => dictionary(out, d),
         Object::Stream(s) => {
             let mut dict = s.dict.clone();
-            dict.set("Length", Object::Integer(s.content.len() as i64));
+            dict.set("Length", (s.content.len() as i64).into());
             dictionary(out, &dict);
             out.extend_from_slice(b"\nstream\n");
             out.extend_from_slice(&s.content);
@@ -94,15 +96,12 @@ pub fn real(r: f32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use lopdf::{Dictionary, Object, StringFormat};
+    use crate::sign::object::{Dictionary, Object};
 
     #[test]
     fn issue12_writes_names_strings_and_reals_as_pdf_syntax() {
         let mut d = Dictionary::new();
-        d.set(
-            "T",
-            Object::String(b"person-1".to_vec(), StringFormat::Literal),
-        );
+        d.set("T", Object::string("person-1"));
         d.set("N", Object::Name(b"A B#".to_vec()));
         d.set(
             "R",
@@ -110,12 +109,13 @@ mod tests {
                 1.5f32.into(),
                 595.27563f32.into(),
                 Object::Reference((3, 0)),
+                Object::Written(b"841.8897637795276".to_vec()),
             ]),
         );
         let got = String::from_utf8(super::object(&Object::Dictionary(d))).unwrap();
         assert_eq!(
             got,
-            "<</T <706572736F6E2D31>/N /A#20B#23/R [1.5 595.27563 3 0 R]>>"
+            "<</T <706572736F6E2D31>/N /A#20B#23/R [1.5 595.27563 3 0 R 841.8897637795276]>>"
         );
         assert_eq!(super::real(-0.00001), "0");
         assert_eq!(super::real(72.0), "72");

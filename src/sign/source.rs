@@ -1,16 +1,22 @@
-//! The PDF to sign, read with lopdf (its latest revision): the trailer entries an update
-//! repeats, where its last cross-reference section is and of which kind, its pages, and its
-//! signature fields.
+//! The PDF to sign, read with hayro-syntax (its latest revision: cross-reference tables and
+//! streams, object streams, the `/Prev` chain): the trailer entries an update repeats, where
+//! its last cross-reference section is and of which kind, its pages, and its signature
+//! fields. Objects come out as [`super::object`]'s types ([`super::syntax`] reads the bytes
+//! hayro-syntax finds), so an object rewritten keeps its entries and reals as written.
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use hayro_syntax::object::{self as hayro, ObjectIdentifier};
+use hayro_syntax::{LoadPdfError, Pdf};
 
+use super::object::{Dictionary, Object, ObjectId};
+use super::syntax;
 use super::update::Trailer;
 use crate::error::SignError;
 
 /// The PDF to sign.
 pub struct Source {
-    pub doc: Document,
+    pdf: Pdf,
     pub trailer: Trailer,
+    root: ObjectId,
 }
 
 /// A signature field: a merged field and widget dictionary (the shape vanthu, pyHanko and
@@ -30,29 +36,43 @@ fn unreadable(what: impl std::fmt::Display) -> SignError {
     SignError::Unreadable(what.to_string())
 }
 
+fn identifier((number, generation): ObjectId) -> ObjectIdentifier {
+    ObjectIdentifier::new(number, i32::from(generation))
+}
+
 impl Source {
     /// Reads `bytes`; an encrypted PDF is refused.
     pub fn load(bytes: &[u8]) -> Result<Source, SignError> {
-        let doc = Document::load_mem(bytes).map_err(unreadable)?;
-        if doc.is_encrypted() || doc.trailer.has(b"Encrypt") {
+        let (prev, stream) = last_xref(bytes)?;
+        let last = last_trailer(bytes, prev, stream)?;
+        if last.has(b"Encrypt") {
             return Err(unreadable("the file is encrypted; sign an unencrypted PDF"));
         }
-        let (prev, stream) = last_xref(bytes)?;
+        let pdf = Pdf::new(std::sync::Arc::new(bytes.to_vec())).map_err(|e| match e {
+            LoadPdfError::Decryption(_) => {
+                unreadable("the file is encrypted; sign an unencrypted PDF")
+            }
+            LoadPdfError::Invalid => unreadable("no cross-reference section or catalog found"),
+        })?;
+        let root = last
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .ok_or_else(|| unreadable("no document catalog (/Root)"))?;
         let mut kept = Dictionary::new();
         for key in [&b"Root"[..], b"Info", b"ID"] {
-            if let Ok(v) = doc.trailer.get(key) {
+            if let Some(v) = last.get(key) {
                 kept.set(key, v.clone());
             }
         }
-        let size = doc
-            .trailer
+        let size = last
             .get(b"Size")
             .and_then(Object::as_i64)
-            .unwrap_or(0)
-            .max(i64::from(doc.max_id) + 1);
-        let size = u32::try_from(size).map_err(|_| unreadable("its /Size is out of range"))?;
+            .and_then(|s| u32::try_from(s).ok())
+            .filter(|&s| s > root.0)
+            .ok_or_else(|| unreadable("its trailer's /Size is missing or out of range"))?;
         Ok(Source {
-            doc,
+            pdf,
+            root,
             trailer: Trailer {
                 kept,
                 size,
@@ -63,29 +83,65 @@ impl Source {
     }
 
     /// The catalog's object number.
-    pub fn root_id(&self) -> Result<ObjectId, SignError> {
-        self.doc
-            .trailer
-            .get(b"Root")
-            .and_then(Object::as_reference)
-            .map_err(|_| unreadable("no document catalog (/Root)"))
+    pub fn root_id(&self) -> ObjectId {
+        self.root
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> Result<Dictionary, SignError> {
+        self.dictionary(self.root)
+            .ok_or_else(|| unreadable("its document catalog is not a dictionary"))
+    }
+
+    /// The object `id` (a stream with its content decoded); `None` when it is missing or
+    /// unreadable.
+    pub fn object(&self, id: ObjectId) -> Option<Object> {
+        let found = self.pdf.xref().get::<hayro::Object<'_>>(identifier(id))?;
+        match found {
+            hayro::Object::Dict(d) => syntax::parse(d.data()),
+            hayro::Object::Array(a) => syntax::parse(a.data()),
+            hayro::Object::Stream(s) => Some(Object::Stream(super::object::Stream::new(
+                syntax::parse_dictionary(s.dict().data())?,
+                s.decoded().ok()?.into_owned(),
+            ))),
+            hayro::Object::Name(n) => Some(Object::Name(n.as_ref().to_vec())),
+            hayro::Object::String(s) => Some(Object::String(s.as_bytes().to_vec())),
+            hayro::Object::Boolean(b) => Some(Object::Boolean(b)),
+            hayro::Object::Null(_) => Some(Object::Null),
+            hayro::Object::Number(n) => Some(match n.as_f64() {
+                f if f.fract() == 0.0 && f.abs() < 1e15 => Object::Integer(n.as_i64()),
+                f => Object::Written(format!("{f}").into_bytes()),
+            }),
+        }
+    }
+
+    /// The dictionary `id`.
+    pub fn dictionary(&self, id: ObjectId) -> Option<Dictionary> {
+        match self.object(id)? {
+            Object::Dictionary(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The bytes of the dictionary `id` as the file writes it, from `<<` to `>>`.
+    pub fn dictionary_bytes(&self, id: ObjectId) -> Option<&[u8]> {
+        let d = self.pdf.xref().get::<hayro::Dict<'_>>(identifier(id))?;
+        Some(d.data())
     }
 
     /// `key` of `dict`, following a reference.
-    pub fn resolve<'a>(&'a self, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
-        let v = dict.get(key).ok()?;
-        match v {
-            Object::Reference(id) => self.doc.get_object(*id).ok(),
-            other => Some(other),
+    pub fn resolve(&self, dict: &Dictionary, key: &[u8]) -> Option<Object> {
+        match dict.get(key)? {
+            Object::Reference(id) => self.object(*id),
+            other => Some(other.clone()),
         }
     }
 
     /// The AcroForm: its object number when it is an object of its own, and its dictionary.
     pub fn acroform(&self) -> Result<(Option<ObjectId>, Option<Dictionary>), SignError> {
-        let catalog = self.doc.catalog().map_err(unreadable)?;
-        Ok(match catalog.get(b"AcroForm") {
-            Ok(Object::Reference(id)) => (Some(*id), self.doc.get_dictionary(*id).ok().cloned()),
-            Ok(Object::Dictionary(d)) => (None, Some(d.clone())),
+        Ok(match self.catalog()?.get(b"AcroForm") {
+            Some(Object::Reference(id)) => (Some(*id), self.dictionary(*id)),
+            Some(Object::Dictionary(d)) => (None, Some(d.clone())),
             _ => (None, None),
         })
     }
@@ -94,11 +150,9 @@ impl Source {
     pub fn signature_fields(&self) -> Result<Vec<SigField>, SignError> {
         let (_, form) = self.acroform()?;
         let mut found = Vec::new();
-        if let Some(form) = form {
-            if let Some(Object::Array(fields)) = self.resolve(&form, b"Fields") {
-                for f in fields {
-                    self.collect_fields(f, None, &mut found, 0);
-                }
+        if let Some(Object::Array(fields)) = form.and_then(|f| self.resolve(&f, b"Fields")) {
+            for f in &fields {
+                self.collect_fields(f, None, &mut found, 0);
             }
         }
         Ok(found)
@@ -111,8 +165,8 @@ impl Source {
         out: &mut Vec<SigField>,
         depth: u32,
     ) {
-        let Ok(id) = f.as_reference() else { return };
-        let Ok(dict) = self.doc.get_dictionary(id) else {
+        let Some(id) = f.as_reference() else { return };
+        let Some(dict) = self.dictionary(id) else {
             return;
         };
         if depth > 32 {
@@ -122,10 +176,9 @@ impl Source {
             .get(b"FT")
             .and_then(Object::as_name)
             .map(<[u8]>::to_vec)
-            .ok()
             .or(inherited_ft);
-        if let Some(Object::Array(kids)) = self.resolve(dict, b"Kids") {
-            for k in kids {
+        if let Some(Object::Array(kids)) = self.resolve(&dict, b"Kids") {
+            for k in &kids {
                 self.collect_fields(k, ft.clone(), out, depth + 1);
             }
             return;
@@ -134,61 +187,61 @@ impl Source {
             return;
         }
         let name = match dict.get(b"T") {
-            Ok(Object::String(s, _)) => String::from_utf8_lossy(s).into_owned(),
+            Some(Object::String(s)) => String::from_utf8_lossy(s).into_owned(),
             _ => String::new(),
         };
-        let rect = self.rect(dict).unwrap_or([0.0; 4]);
-        let signed = !matches!(dict.get(b"V"), Err(_) | Ok(Object::Null));
+        let rect = self.rect(&dict, b"Rect").unwrap_or([0.0; 4]);
+        let signed = !matches!(dict.get(b"V"), None | Some(Object::Null));
         out.push(SigField {
             id,
             name,
             signed,
             rect,
-            dict: dict.clone(),
+            dict,
         });
     }
 
-    /// The `/Rect` of a widget, normalised.
-    pub fn rect(&self, dict: &Dictionary) -> Option<[f32; 4]> {
-        let Some(Object::Array(a)) = self.resolve(dict, b"Rect") else {
+    /// The rectangle `key` of `dict` (`/Rect` of a widget), normalised.
+    pub fn rect(&self, dict: &Dictionary, key: &[u8]) -> Option<[f32; 4]> {
+        let Some(Object::Array(a)) = self.resolve(dict, key) else {
             return None;
         };
-        let n: Vec<f32> = a.iter().filter_map(|o| o.as_float().ok()).collect();
+        let n: Vec<f32> = a.iter().filter_map(Object::as_f32).collect();
         let [x0, y0, x1, y1] = n[..] else { return None };
         Some([x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)])
     }
 
     /// The page `number` (from 1) and its object number.
     pub fn page(&self, number: u32) -> Result<ObjectId, SignError> {
-        let pages = self.doc.get_pages();
-        pages.get(&number).copied().ok_or_else(|| {
-            SignError::Placement(format!(
-                "the document has {} page(s), not a page {number}",
-                pages.len()
-            ))
-        })
+        let pages = self.pdf.pages();
+        let page = number
+            .checked_sub(1)
+            .and_then(|i| pages.get(i as usize))
+            .ok_or_else(|| {
+                SignError::Placement(format!(
+                    "the document has {} page(s), not a page {number}",
+                    pages.len()
+                ))
+            })?;
+        let id = page
+            .raw()
+            .obj_id()
+            .ok_or_else(|| unreadable(format!("page {number} is not an object of its own")))?;
+        let generation = u16::try_from(id.gen_number)
+            .map_err(|_| unreadable(format!("page {number} has a bad generation number")))?;
+        Ok((id.obj_number, generation))
     }
 
-    /// The `/MediaBox` of a page (inherited from its parents), in points.
-    pub fn media_box(&self, page: ObjectId) -> [f32; 4] {
-        let mut at = Some(page);
-        for _ in 0..32 {
-            let Some(id) = at else { break };
-            let Ok(d) = self.doc.get_dictionary(id) else {
-                break;
-            };
-            if let Some(r) = self.rect_of(d, b"MediaBox") {
-                return r;
+    /// The `/MediaBox` of page `number` (from 1; inherited from its parents), in points.
+    pub fn media_box(&self, number: u32) -> [f32; 4] {
+        let pages = self.pdf.pages();
+        match number.checked_sub(1).and_then(|i| pages.get(i as usize)) {
+            Some(page) => {
+                let r = page.media_box();
+                [r.x0, r.y0, r.x1, r.y1].map(|v| v as f32)
             }
-            at = d.get(b"Parent").and_then(Object::as_reference).ok();
+            None => [0.0, 0.0, 595.28, 841.89],
         }
-        [0.0, 0.0, 595.28, 841.89]
-    }
-
-    fn rect_of(&self, d: &Dictionary, key: &[u8]) -> Option<[f32; 4]> {
-        let mut probe = Dictionary::new();
-        probe.set("Rect", self.resolve(d, key)?.clone());
-        self.rect(&probe)
     }
 }
 
@@ -213,4 +266,17 @@ fn last_xref(bytes: &[u8]) -> Result<(usize, bool), SignError> {
         .get(offset..)
         .ok_or_else(|| unreadable("its startxref points past its end"))?;
     Ok((offset, !section.starts_with(b"xref")))
+}
+
+/// The trailer of the last cross-reference section (at `offset`): the dictionary after
+/// `trailer` for a table, the stream's dictionary for a cross-reference stream.
+fn last_trailer(bytes: &[u8], offset: usize, stream: bool) -> Result<Dictionary, SignError> {
+    let section = &bytes[offset..];
+    let keyword: &[u8] = if stream { b"obj" } else { b"trailer" };
+    let at = section
+        .windows(keyword.len())
+        .position(|w| w == keyword)
+        .ok_or_else(|| unreadable("no trailer after its last cross-reference section"))?;
+    syntax::parse_dictionary(&section[at + keyword.len()..])
+        .ok_or_else(|| unreadable("its last trailer is not a dictionary"))
 }

@@ -1,44 +1,29 @@
-//! A page dictionary with one more annotation, made from the page's own bytes when it is a
-//! plain object of the file: every other value stays as written (a real with more digits than
-//! an f32 holds too, which pyHanko's modification check compares as written). A page inside
-//! an object stream, or one whose `/Annots` is a reference, is left to the caller.
+//! A page dictionary with one more annotation, made from the page's own bytes: every other
+//! value stays as written, spacing and all (pyHanko's modification check compares a page's
+//! values as written). A page whose `/Annots` is a reference is left to the caller.
 
-use lopdf::xref::XrefEntry;
-use lopdf::{Document, ObjectId};
+use super::object::ObjectId;
 
-/// The page's dictionary with `field` added to its `/Annots`, from `pdf`'s bytes.
-pub fn page_with_annot(
-    pdf: &[u8],
-    doc: &Document,
-    page: ObjectId,
-    field: ObjectId,
-) -> Option<Vec<u8>> {
-    let Some(XrefEntry::Normal { offset, generation }) = doc.reference_table.get(page.0) else {
-        return None;
-    };
-    if *generation != page.1 {
+/// The page dictionary `page` (its bytes from `<<` to `>>`, as the file writes them) with
+/// `field` added to its `/Annots`.
+pub fn page_with_annot(page: &[u8], field: ObjectId) -> Option<Vec<u8>> {
+    if !page.starts_with(b"<<") {
         return None;
     }
-    let at = *offset as usize;
-    let head = format!("{} {} obj", page.0, page.1);
-    if !pdf.get(at..)?.starts_with(head.as_bytes()) {
-        return None;
-    }
-    let open = at + find(pdf.get(at..at + 64)?, b"<<")?;
-    let (close, annots) = scan_dict(pdf, open)?;
+    let (close, annots) = scan_dict(page, 0)?;
     let reference = format!(" {} {} R", field.0, field.1);
-    let mut out = Vec::with_capacity(close + 2 - open + 32);
+    let mut out = Vec::with_capacity(close + 2 + 32);
     match annots {
         None => {
             out.extend_from_slice(b"<</Annots [");
             out.extend_from_slice(reference.trim_start().as_bytes());
             out.push(b']');
-            out.extend_from_slice(&pdf[open + 2..close + 2]);
+            out.extend_from_slice(&page[2..close + 2]);
         }
         Some(Annots::Array(end)) => {
-            out.extend_from_slice(&pdf[open..end]);
+            out.extend_from_slice(&page[..end]);
             out.extend_from_slice(reference.as_bytes());
-            out.extend_from_slice(&pdf[end..close + 2]);
+            out.extend_from_slice(&page[end..close + 2]);
         }
         Some(Annots::Other) => return None,
     }
@@ -122,10 +107,6 @@ fn skip_string(pdf: &[u8], i: usize) -> Option<usize> {
         j += 1;
     }
     None
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 //! (the built-in face, subset with subsetter and embedded as a CID font), black,
 //! right-aligned, from the top of the field; smaller when the lines do not fit its height.
 
-use lopdf::{Dictionary, Object, ObjectId, Stream};
 use sha2::{Digest, Sha256};
 use subsetter::GlyphRemapper;
 
 use super::appearance::form;
+use super::object::{Dictionary, Object, ObjectId, Stream};
 use super::serialize::real;
 use super::time::Moment;
 use super::update::Update;
@@ -89,10 +89,6 @@ fn deflate(data: &[u8]) -> Result<Vec<u8>, SignError> {
         .map_err(|e| SignError::Placement(format!("compressing the font: {e}")))
 }
 
-fn name(n: &str) -> Object {
-    Object::Name(n.as_bytes().to_vec())
-}
-
 /// The subset of `font` with the glyphs `used` (by number in the subset) as a Type0 font.
 fn embed(
     update: &mut Update,
@@ -110,7 +106,7 @@ fn embed(
     let base = format!("{tag}+{}", font.postscript_name);
     let mut file = Dictionary::new();
     file.set("Length1", Object::Integer(program.len() as i64));
-    file.set("Filter", name("FlateDecode"));
+    file.set("Filter", Object::name("FlateDecode"));
     let file = update.add(&Object::Stream(Stream::new(file, deflate(&program)?)));
     let descriptor = update.add(&Object::Dictionary(descriptor(font, &base, file)));
     let widths: Vec<Object> = used
@@ -118,30 +114,30 @@ fn embed(
         .map(|&(gid, _)| Object::Integer(font.pen().advance_milli(gid)))
         .collect();
     let mut cid = Dictionary::new();
-    cid.set("Type", name("Font"));
-    cid.set("Subtype", name("CIDFontType2"));
-    cid.set("BaseFont", name(&base));
+    cid.set("Type", Object::name("Font"));
+    cid.set("Subtype", Object::name("CIDFontType2"));
+    cid.set("BaseFont", Object::name(&base));
     let mut info = Dictionary::new();
-    info.set("Registry", Object::string_literal("Adobe"));
-    info.set("Ordering", Object::string_literal("Identity"));
+    info.set("Registry", Object::string("Adobe"));
+    info.set("Ordering", Object::string("Identity"));
     info.set("Supplement", Object::Integer(0));
     cid.set("CIDSystemInfo", Object::Dictionary(info));
     cid.set("FontDescriptor", Object::Reference(descriptor));
     cid.set("DW", Object::Integer(0));
     cid.set("W", Object::Array(vec![0.into(), Object::Array(widths)]));
-    cid.set("CIDToGIDMap", name("Identity"));
+    cid.set("CIDToGIDMap", Object::name("Identity"));
     let cid = update.add(&Object::Dictionary(cid));
     let mut packed = Dictionary::new();
-    packed.set("Filter", name("FlateDecode"));
+    packed.set("Filter", Object::name("FlateDecode"));
     let cmap = update.add(&Object::Stream(Stream::new(
         packed,
         deflate(&crate::render::pdf::unicode_cmap(used))?,
     )));
     let mut type0 = Dictionary::new();
-    type0.set("Type", name("Font"));
-    type0.set("Subtype", name("Type0"));
-    type0.set("BaseFont", name(&base));
-    type0.set("Encoding", name("Identity-H"));
+    type0.set("Type", Object::name("Font"));
+    type0.set("Subtype", Object::name("Type0"));
+    type0.set("BaseFont", Object::name(&base));
+    type0.set("Encoding", Object::name("Identity-H"));
     type0.set(
         "DescendantFonts",
         Object::Array(vec![Object::Reference(cid)]),
@@ -155,8 +151,8 @@ fn descriptor(font: &FontFace, base: &str, file: ObjectId) -> Dictionary {
     let k = 1000.0 / f32::from(font.units_per_em());
     let s = |v: i16| Object::Real(f32::from(v) * k);
     let mut out = Dictionary::new();
-    out.set("Type", name("FontDescriptor"));
-    out.set("FontName", name(base));
+    out.set("Type", Object::name("FontDescriptor"));
+    out.set("FontName", Object::name(base));
     // Serif (2) and non-symbolic (32).
     out.set("Flags", Object::Integer(34));
     out.set(

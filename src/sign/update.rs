@@ -4,7 +4,7 @@
 //! 1.5) gets a cross-reference stream; one with a classic table gets a classic table, so
 //! readers that support only one kind keep reading the file.
 
-use lopdf::{Dictionary, Object, ObjectId};
+use super::object::{Dictionary, Object, ObjectId, Stream};
 
 use super::serialize;
 
@@ -144,7 +144,7 @@ fn xref_stream(
     dict.set("Type", Object::Name(b"XRef".to_vec()));
     dict.set("Index", Object::Array(index));
     dict.set("W", Object::Array(vec![1.into(), 4.into(), 2.into()]));
-    let stream = Object::Stream(lopdf::Stream::new(dict, data));
+    let stream = Object::Stream(Stream::new(dict, data));
     out.extend_from_slice(format!("{id} 0 obj\n").as_bytes());
     out.extend_from_slice(&serialize::object(&stream));
     out.extend_from_slice(b"\nendobj\n");
