@@ -12,6 +12,7 @@ mod font_layer;
 mod forms;
 mod hostile_input;
 mod issue11_errors;
+mod issue11_sign_reader;
 mod issue12_bundle_sign;
 mod issue12_fields;
 mod issue12_pdfa;
