@@ -64,12 +64,23 @@ impl Source {
                 kept.set(key, v.clone());
             }
         }
-        let size = last
+        let mut size = last
             .get(b"Size")
             .and_then(Object::as_i64)
             .and_then(|s| u32::try_from(s).ok())
             .filter(|&s| s > root.0)
             .ok_or_else(|| unreadable("its trailer's /Size is missing or out of range"))?;
+        // A /Size too small (some tools write one) would give a new object an old one's
+        // number: step past any object the file has at it.
+        while pdf
+            .xref()
+            .get::<hayro::Object<'_>>(identifier((size, 0)))
+            .is_some()
+        {
+            size = size
+                .checked_add(1)
+                .ok_or_else(|| unreadable("its object numbers are out of range"))?;
+        }
         Ok(Source {
             pdf,
             root,
@@ -279,4 +290,50 @@ fn last_trailer(bytes: &[u8], offset: usize, stream: bool) -> Result<Dictionary,
         .ok_or_else(|| unreadable("no trailer after its last cross-reference section"))?;
     syntax::parse_dictionary(&section[at + keyword.len()..])
         .ok_or_else(|| unreadable("its last trailer is not a dictionary"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Source;
+
+    /// A one-page PDF with a classic cross-reference table and the trailer's `/Size` given.
+    fn tiny_pdf(size: u32) -> Vec<u8> {
+        let objects = [
+            "<</Type /Catalog /Pages 2 0 R>>",
+            "<</Type /Pages /Kids [3 0 R] /Count 1>>",
+            "<</Type /Page /Parent 2 0 R /MediaBox [0 0 200.5 100]>>",
+        ];
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(b"xref\n0 4\n0000000000 65535 f\r\n");
+        for at in offsets {
+            out.extend_from_slice(format!("{at:010} 00000 n\r\n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<</Size {size} /Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn issue11_reads_the_trailer_pages_and_steps_past_a_size_too_small() {
+        let source = Source::load(&tiny_pdf(4)).unwrap();
+        assert_eq!(source.trailer.size, 4);
+        assert!(!source.trailer.stream);
+        assert_eq!(source.root_id(), (1, 0));
+        assert_eq!(source.page(1).unwrap(), (3, 0));
+        assert!(source.page(2).is_err() && source.page(0).is_err());
+        assert_eq!(source.media_box(1), [0.0, 0.0, 200.5, 100.0]);
+        assert_eq!(
+            source.dictionary_bytes((3, 0)).unwrap(),
+            b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 200.5 100]>>"
+        );
+        assert_eq!(Source::load(&tiny_pdf(2)).unwrap().trailer.size, 4);
+        assert!(Source::load(b"%PDF-1.7\nnothing here").is_err());
+    }
 }
