@@ -3,7 +3,7 @@
 //! steps of a signature made elsewhere, this file is the state: [`Prepared::parse`] finds the
 //! reserved place again.
 
-use rsa::sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256};
 
 use crate::error::SignError;
 
