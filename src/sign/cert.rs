@@ -3,7 +3,6 @@
 //! elsewhere (the two-step flow).
 
 use der::{Decode, Encode};
-use rsa::sha2::Sha256;
 use x509_cert::ext::pkix::KeyUsage;
 use x509_cert::Certificate;
 
@@ -79,13 +78,23 @@ pub fn verify(
         .map_err(|e| SignError::Certificate(e.to_string()))?;
     let mismatch = |e: &dyn std::fmt::Display| SignError::SignatureMismatch(e.to_string());
     if is_rsa(cert) {
-        use rsa::pkcs8::DecodePublicKey as _;
-        let key = rsa::PublicKey::from_public_key_der(&spki)
-            .map_err(|e| SignError::Certificate(e.to_string()))?;
-        if key.pkcs1v15_verify::<Sha256>(data, signature).is_ok() {
+        // ring takes the RSAPublicKey, the SPKI's bit string.
+        let public_key = cert
+            .tbs_certificate()
+            .subject_public_key_info()
+            .subject_public_key
+            .raw_bytes();
+        use ring::signature::{
+            UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PSS_2048_8192_SHA256,
+        };
+        if UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, public_key)
+            .verify(data, signature)
+            .is_ok()
+        {
             return Ok(SignatureAlgorithm::RsaPkcs1v15);
         }
-        key.pss_verify::<Sha256>(data, signature)
+        UnparsedPublicKey::new(&RSA_PSS_2048_8192_SHA256, public_key)
+            .verify(data, signature)
             .map_err(|e| mismatch(&e))?;
         return Ok(SignatureAlgorithm::RsaPss);
     }

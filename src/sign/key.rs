@@ -4,7 +4,7 @@
 //! read from a PKCS#12 file ([`SoftwareKey`]).
 
 use der::asn1::ObjectIdentifier;
-use rsa::sha2::Sha256;
+use der::Decode as _;
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
 
@@ -12,6 +12,17 @@ use crate::error::SignError;
 
 /// sha256WithRSAEncryption (RFC 4055).
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+/// id-RSASSA-PSS (RFC 4055).
+const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+/// RSASSA-PSS-params (RFC 4055) of the PSS signatures ring makes: SHA-256, MGF1 with SHA-256,
+/// a 32-byte salt, the default trailer field. The DER the `rsa` crate wrote for the same
+/// choice, byte for byte (the unit test below decodes it).
+const PSS_SHA256_PARAMETERS: [u8; 54] = [
+    0x30, 0x34, 0xa0, 0x0f, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+    0x01, 0x05, 0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+    0x01, 0x08, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0xa2, 0x03, 0x02, 0x01, 0x20,
+];
 /// ecdsa-with-SHA256 (RFC 5758).
 const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 
@@ -34,8 +45,13 @@ impl SignatureAlgorithm {
                 oid: SHA256_WITH_RSA,
                 parameters: Some(der::asn1::Null.into()),
             },
-            SignatureAlgorithm::RsaPss => rsa::pss::get_default_pss_signature_algo_id::<Sha256>()
-                .map_err(|e| SignError::Crypto(e.to_string()))?,
+            SignatureAlgorithm::RsaPss => AlgorithmIdentifierOwned {
+                oid: RSASSA_PSS,
+                parameters: Some(
+                    der::Any::from_der(&PSS_SHA256_PARAMETERS)
+                        .map_err(|e| SignError::Crypto(e.to_string()))?,
+                ),
+            },
             SignatureAlgorithm::EcdsaP256 => AlgorithmIdentifierOwned {
                 oid: ECDSA_WITH_SHA256,
                 parameters: None,
@@ -57,7 +73,8 @@ pub trait KeySigner {
 
 /// The private key itself.
 pub(crate) enum PrivateKey {
-    Rsa(Box<rsa::PrivateKey>),
+    /// ring's RSA (constant-time, blinded): 2048 to 4096-bit moduli.
+    Rsa(Box<ring::rsa::KeyPair>),
     P256(p256::ecdsa::SigningKey),
 }
 
@@ -89,15 +106,44 @@ impl KeySigner for SoftwareKey {
     fn sign(&self, data: &[u8]) -> Result<Vec<u8>, SignError> {
         let crypto = |e: &dyn std::fmt::Display| SignError::Crypto(e.to_string());
         match (&self.key, self.algorithm) {
-            (PrivateKey::Rsa(k), SignatureAlgorithm::RsaPss) => {
-                k.pss_sign::<Sha256>(data).map_err(|e| crypto(&e))
+            (PrivateKey::Rsa(k), algorithm) => {
+                let padding: &'static dyn ring::signature::RsaEncoding =
+                    if algorithm == SignatureAlgorithm::RsaPss {
+                        &ring::signature::RSA_PSS_SHA256
+                    } else {
+                        &ring::signature::RSA_PKCS1_SHA256
+                    };
+                let mut signature = vec![0; k.public().modulus_len()];
+                let rng = ring::rand::SystemRandom::new();
+                k.sign(padding, &rng, data, &mut signature)
+                    .map_err(|e| crypto(&e))?;
+                Ok(signature)
             }
-            (PrivateKey::Rsa(k), _) => k.pkcs1v15_sign::<Sha256>(data).map_err(|e| crypto(&e)),
             (PrivateKey::P256(k), _) => {
                 use p256::ecdsa::signature::Signer;
                 let signature: p256::ecdsa::Signature = k.try_sign(data).map_err(|e| crypto(&e))?;
                 Ok(signature.to_der().as_bytes().to_vec())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::Encode as _;
+
+    /// The PSS parameters decode as RFC 4055 says: SHA-256, MGF1-SHA-256, salt 32.
+    #[test]
+    fn pss_parameters_are_sha256_mgf1_salt_32() {
+        let id = SignatureAlgorithm::RsaPss.identifier().unwrap();
+        assert_eq!(id.oid, RSASSA_PSS);
+        let der = id.parameters.unwrap().to_der().unwrap();
+        assert_eq!(der, PSS_SHA256_PARAMETERS);
+        let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+        // [0] hashAlgorithm sha256 (with NULL), [1] mgf1(sha256), [2] saltLength 32.
+        assert!(hex.starts_with("3034a00f300d0609608648016503040201"));
+        assert!(hex.contains("a11c301a06092a864886f70d010108300d0609608648016503040201"));
+        assert!(hex.ends_with("a203020120"));
     }
 }

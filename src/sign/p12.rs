@@ -39,10 +39,19 @@ pub fn load_p12(bytes: &[u8], password: &str) -> Result<SoftwareKey, SignError> 
     })
 }
 
+/// rsaEncryption (RFC 8017).
+const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+
 /// The RSA or P-256 key in a PKCS#8 `PrivateKeyInfo`.
 fn private_key(pkcs8: &[u8]) -> Result<(PrivateKey, SignatureAlgorithm), SignError> {
     use p256::pkcs8::DecodePrivateKey as _;
-    if let Ok(k) = <rsa::PrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_der(pkcs8) {
+    let info = p256::pkcs8::PrivateKeyInfoRef::try_from(pkcs8);
+    let is_rsa = info
+        .as_ref()
+        .is_ok_and(|i| i.algorithm.oid.to_string() == RSA_ENCRYPTION);
+    if is_rsa {
+        let k = ring::rsa::KeyPair::from_pkcs8(pkcs8)
+            .map_err(|e| SignError::UnsupportedKey(format!("RSA ({e}; 2048 to 4096 bits)")))?;
         return Ok((
             PrivateKey::Rsa(Box::new(k)),
             SignatureAlgorithm::RsaPkcs1v15,
@@ -51,7 +60,7 @@ fn private_key(pkcs8: &[u8]) -> Result<(PrivateKey, SignatureAlgorithm), SignErr
     if let Ok(k) = p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8) {
         return Ok((PrivateKey::P256(k), SignatureAlgorithm::EcdsaP256));
     }
-    let what = rsa::pkcs8::PrivateKeyInfoRef::try_from(pkcs8)
+    let what = info
         .map(|info| format!("of type {}", info.algorithm.oid))
         .unwrap_or_else(|_| "unreadable".into());
     Err(SignError::UnsupportedKey(what))

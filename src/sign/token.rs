@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cryptoki::context::{CInitializeArgs, Pkcs11};
+use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::error::{Error as P11Error, RvError};
 use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsPssParams};
 use cryptoki::mechanism::{Mechanism, MechanismType};
@@ -149,7 +149,7 @@ fn load(module: &Path) -> Result<Pkcs11, SignError> {
             module.display()
         ))
     })?;
-    match pkcs11.initialize(CInitializeArgs::OsThreads) {
+    match pkcs11.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
         Ok(()) | Err(P11Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => Ok(pkcs11),
         Err(e) => Err(token(e)),
     }
