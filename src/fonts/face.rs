@@ -123,7 +123,8 @@ impl FontFace {
     }
 
     pub fn has_char(&self, c: char) -> bool {
-        c.is_whitespace() || self.glyph(c).is_some()
+        // The map first: one array read, where `is_whitespace` looks up a Unicode table.
+        self.glyph(c).is_some() || c.is_whitespace()
     }
 
     /// The number of glyphs with metrics.
