@@ -11,6 +11,7 @@
 //!   this renderer grew from, so pages keep their exact positions.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use skrifa::raw::tables::kern::{Kern, Subtable, SubtableKind};
@@ -39,8 +40,8 @@ pub struct FontFace {
     advances: Vec<u16>,
     /// Left side bearing of each glyph, font units.
     side_bearings: Vec<i16>,
-    /// Pair kerning: `(left << 16) | right` to the adjustment in font units.
-    kerning: HashMap<u32, i16>,
+    /// Pair kerning in font units.
+    kerning: PairKerning,
     pub descriptor: Descriptor,
     /// The pen's scale: an em per font unit (see [`Pen`]).
     em_per_unit: f32,
@@ -122,7 +123,8 @@ impl FontFace {
     }
 
     pub fn has_char(&self, c: char) -> bool {
-        c.is_whitespace() || self.glyph(c).is_some()
+        // The map first: one array read, where `is_whitespace` looks up a Unicode table.
+        self.glyph(c).is_some() || c.is_whitespace()
     }
 
     /// The number of glyphs with metrics.
@@ -180,7 +182,7 @@ impl Pen<'_> {
     /// The pair kerning between `left` and `right`, in ems (negative pulls together).
     fn kern_em(&self, left: u16, right: u16) -> f32 {
         let key = (u32::from(left) << 16) | u32::from(right);
-        let units = self.face.kerning.get(&key).copied().unwrap_or(0);
+        let units = self.face.kerning.get(left, key);
         self.face.em_per_unit * f32::from(units)
     }
 
@@ -251,24 +253,83 @@ fn horizontal_metrics(font: &FontRef<'_>) -> Result<(Vec<u16>, Vec<i16>), String
 /// The pairs of the `kern` table's first subtable, when it is a plain horizontal format 0
 /// table (coverage exactly 1): the kerning the PDF pen has always applied. GPOS kerning is
 /// not applied (LibreOffice and Word do not kern by default either).
-fn pair_kerning(font: &FontRef<'_>) -> HashMap<u32, i16> {
-    let mut pairs = HashMap::new();
+fn pair_kerning(font: &FontRef<'_>) -> PairKerning {
+    let mut kerning = PairKerning::default();
     let Ok(Kern::Ot(kern)) = font.kern() else {
-        return pairs;
+        return kerning;
     };
     let Some(Ok(Subtable::Ot(sub))) = Kern::Ot(kern).subtables().next() else {
-        return pairs;
+        return kerning;
     };
     if sub.coverage() != 1 {
-        return pairs;
+        return kerning;
     }
     if let Ok(SubtableKind::Format0(table)) = Subtable::Ot(sub).kind() {
         for p in table.pairs() {
-            let key = (u32::from(p.left().to_u16()) << 16) | u32::from(p.right().to_u16());
-            pairs.entry(key).or_insert(p.value());
+            kerning.insert(p.left().to_u16(), p.right().to_u16(), p.value());
         }
     }
-    pairs
+    kerning
+}
+
+/// Pair kerning, looked up for every pair of glyphs measured or drawn (several times a
+/// character: line breaking measures words, the PDF pen draws them). Most left glyphs kern
+/// with nothing (Liberation Serif: the capitals and some punctuation do), so a flag per left
+/// glyph answers most lookups; the pairs are hashed with one multiplication, not SipHash
+/// (the keys are the font's, not an attacker's).
+#[derive(Default)]
+struct PairKerning {
+    /// Whether glyph `i` is the left glyph of any pair.
+    lefts: Vec<bool>,
+    /// `(left << 16) | right` to the adjustment in font units.
+    pairs: HashMap<u32, i16, BuildHasherDefault<PairHasher>>,
+}
+
+impl PairKerning {
+    /// Adds a pair; the first value given for a pair is kept.
+    fn insert(&mut self, left: u16, right: u16, value: i16) {
+        let at = usize::from(left);
+        if self.lefts.len() <= at {
+            self.lefts.resize(at + 1, false);
+        }
+        self.lefts[at] = true;
+        let key = (u32::from(left) << 16) | u32::from(right);
+        self.pairs.entry(key).or_insert(value);
+    }
+
+    /// The adjustment of pair `key` (`(left << 16) | right`), 0 if it has none.
+    fn get(&self, left: u16, key: u32) -> i16 {
+        if !self.lefts.get(usize::from(left)).copied().unwrap_or(false) {
+            return 0;
+        }
+        self.pairs.get(&key).copied().unwrap_or(0)
+    }
+}
+
+/// The hash of a pair key: a folded 64×64-bit multiplication (both halves of the key reach
+/// the bucket bits and the tag bits).
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let product = u128::from(self.0 ^ n) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// The first Unicode (Windows, else any Unicode) record of name `id`.

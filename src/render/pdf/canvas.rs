@@ -6,18 +6,17 @@
 //! font's `/W` array). Glyphs, advances and kerning are the face's [`Pen`]; glyph numbers are
 //! those of the subset
 //! ([`FontUse`]); the spaces are real space glyphs, so text extraction needs no guessing.
-//! The page's content goes into a pdf-writer `Content` that is written out and dropped as
-//! soon as the page is complete.
+//! The page's content goes into a [`Content`] (pdf-writer's syntax, glyph strings in
+//! hexadecimal) that is written out and dropped as soon as the page is complete.
 //!
 //! A [`Frame`] is the part of the page an element may draw in: its top-left corner and size
 //! in mm from the page's top-left.
 
 use std::cell::RefCell;
 
-use pdf_writer::{Content, Str};
-
 use crate::doc::model::Mm;
 use crate::fonts::{Face, FontBook, Pen};
+use crate::render::pdf::content::{Content, TjItem};
 use crate::render::pdf::embed::{resource_name, FontUse};
 
 /// Millimetres to points, as the genpdf engine converted them.
@@ -119,7 +118,7 @@ impl<'a> Canvas<'a> {
 
     /// The page's content stream (uncompressed) and the signing spaces placed on it.
     pub(super) fn finish(self) -> (Vec<u8>, Vec<SigningArea>) {
-        let content = self.content.into_inner().finish().into_vec();
+        let content = self.content.into_inner().finish();
         (content, self.signing.into_inner())
     }
 
@@ -138,10 +137,7 @@ impl<'a> Canvas<'a> {
             *current = Some(w);
         }
         let y = |v: Mm| to_pt(self.page_height - v);
-        content
-            .move_to(to_pt(a.0), y(a.1))
-            .line_to(to_pt(b.0), y(b.1))
-            .stroke();
+        content.stroke_line((to_pt(a.0), y(a.1)), (to_pt(b.0), y(b.1)));
     }
 
     /// A stroked rectangle with its top-left corner at (`x`, `y`) (mm from the page's
@@ -154,14 +150,12 @@ impl<'a> Canvas<'a> {
             content.set_line_width(w);
             *current = Some(w);
         }
-        content
-            .rect(
-                to_pt(x),
-                to_pt(self.page_height - y - height),
-                to_pt(width),
-                to_pt(height),
-            )
-            .stroke();
+        content.stroke_rect(
+            to_pt(x),
+            to_pt(self.page_height - y - height),
+            to_pt(width),
+            to_pt(height),
+        );
     }
 
     /// Draws `runs` (left to right) on the baseline `baseline` mm from the page's top, as one
@@ -182,7 +176,7 @@ impl<'a> Canvas<'a> {
             let metrics: Pen<'_> = self.fonts.face(face).pen();
             if font != Some((face, size_pt)) {
                 shown.show(&mut content);
-                content.set_font(resource_name(face), size_pt);
+                content.set_font(resource_name(face).0, size_pt);
                 font = Some((face, size_pt));
             }
             let advance = |gid: u16| metrics.advance_milli(gid) as f32 / 1000.0 * size_pt;
@@ -256,13 +250,10 @@ impl Shown {
         if self.items.is_empty() {
             return;
         }
-        let mut tj = content.show_positioned();
-        let mut array = tj.items();
-        for item in self.items.drain(..) {
-            match item {
-                Item::Glyphs(g) => array.show(Str(&g)),
-                Item::Adjust(a) => array.adjust(a),
-            };
-        }
+        content.show_positioned(self.items.iter().map(|item| match item {
+            Item::Glyphs(g) => TjItem::Glyphs(g),
+            Item::Adjust(a) => TjItem::Adjust(*a),
+        }));
+        self.items.clear();
     }
 }

@@ -17,6 +17,7 @@ mod canvas;
 mod catalog;
 mod columns;
 mod compress;
+mod content;
 mod elements;
 mod embed;
 pub(crate) use embed::unicode_cmap;
