@@ -181,8 +181,7 @@ impl Pen<'_> {
 
     /// The pair kerning between `left` and `right`, in ems (negative pulls together).
     fn kern_em(&self, left: u16, right: u16) -> f32 {
-        let key = (u32::from(left) << 16) | u32::from(right);
-        let units = self.face.kerning.get(left, key);
+        let units = self.face.kerning.get(left, right);
         self.face.em_per_unit * f32::from(units)
     }
 
@@ -293,17 +292,21 @@ impl PairKerning {
             self.lefts.resize(at + 1, false);
         }
         self.lefts[at] = true;
-        let key = (u32::from(left) << 16) | u32::from(right);
-        self.pairs.entry(key).or_insert(value);
+        self.pairs.entry(pair_key(left, right)).or_insert(value);
     }
 
-    /// The adjustment of pair `key` (`(left << 16) | right`), 0 if it has none.
-    fn get(&self, left: u16, key: u32) -> i16 {
+    /// The adjustment of the pair `left`, `right`, 0 if it has none.
+    fn get(&self, left: u16, right: u16) -> i16 {
         if !self.lefts.get(usize::from(left)).copied().unwrap_or(false) {
             return 0;
         }
-        self.pairs.get(&key).copied().unwrap_or(0)
+        self.pairs.get(&pair_key(left, right)).copied().unwrap_or(0)
     }
+}
+
+/// The key of a pair in [`PairKerning::pairs`].
+fn pair_key(left: u16, right: u16) -> u32 {
+    (u32::from(left) << 16) | u32::from(right)
 }
 
 /// The hash of a pair key: a folded 64×64-bit multiplication (both halves of the key reach

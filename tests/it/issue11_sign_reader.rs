@@ -9,21 +9,7 @@ use std::path::Path;
 
 use crate::common::have;
 use crate::issue12_sign::{check_all, sign_organisation, sign_person};
-use crate::sign_support::{fixture, sign, Fixture};
-
-fn sh(fx: &Fixture, line: &str) {
-    let o = std::process::Command::new("bash")
-        .arg("-euc")
-        .arg(line)
-        .current_dir(&fx.dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{line}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
+use crate::sign_support::{fixture, sh, sign};
 
 fn count(haystack: &[u8], needle: &[u8]) -> usize {
     haystack
@@ -38,7 +24,10 @@ fn issue11_object_streams_and_a_prev_chain_sign_and_validate() {
     if !have("qpdf") {
         return;
     }
-    sh(fx, "qpdf --object-streams=generate notice.pdf objstm.pdf");
+    sh(
+        &fx.dir,
+        "qpdf --object-streams=generate notice.pdf objstm.pdf",
+    );
     let original = std::fs::read(fx.path("objstm.pdf")).unwrap();
     assert!(
         count(&original, b"/ObjStm") > 0,
@@ -75,7 +64,7 @@ fn issue11_an_encrypted_pdf_is_refused_even_with_an_empty_password() {
         return;
     }
     sh(
-        fx,
+        &fx.dir,
         "qpdf --encrypt '' owner-secret 256 -- notice.pdf encrypted.pdf",
     );
     let out = Path::new("never.pdf");

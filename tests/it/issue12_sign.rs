@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::sign_support::{
-    fixture, rect_arg, sign_as, sign_ok, time, Fixture, ORGANISATION_RECT, PERSON_RECT,
+    fixture, rect_arg, sh, sign_as, sign_ok, time, Fixture, ORGANISATION_RECT, PERSON_RECT,
 };
 use crate::sign_validators::{
     assert_pdfsig_valid, assert_pyhanko_valid, openssl_verify, pdfsig, pyhanko, pyhanko_judgements,
@@ -161,21 +161,6 @@ fn issue12_the_same_inputs_give_the_same_bytes_and_a_legacy_p12_the_same_key() {
     check_all(fx, &fx.path("d4.pdf"), &["person-1"]);
 }
 
-/// Runs a shell line in the fixture folder.
-fn sh(fx: &Fixture, line: &str) {
-    let o = std::process::Command::new("bash")
-        .arg("-euc")
-        .arg(line)
-        .current_dir(&fx.dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{line}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 #[test]
 fn issue12_two_steps_in_two_processes_with_openssl_signing_in_between() {
     let Some(fx) = fixture() else { return };
@@ -214,7 +199,7 @@ fn issue12_two_steps_in_two_processes_with_openssl_signing_in_between() {
     let digest = prepare("r.pdf", "rsa-chain.pem");
     std::fs::write(fx.path("r.digest"), hex_decode(&digest)).unwrap();
     sh(
-        fx,
+        &fx.dir,
         "openssl pkeyutl -sign -inkey rsa.key -pkeyopt digest:sha256 -in r.digest -out r.sig",
     );
     sign_ok(
@@ -238,7 +223,10 @@ fn issue12_two_steps_in_two_processes_with_openssl_signing_in_between() {
     );
     // ECDSA: the DER of the signed attributes, signed by `openssl dgst`.
     prepare("e.pdf", "ec-chain.pem");
-    sh(fx, "openssl dgst -sha256 -sign ec.key -out e.sig e.pdf.tbs");
+    sh(
+        &fx.dir,
+        "openssl dgst -sha256 -sign ec.key -out e.sig e.pdf.tbs",
+    );
     sign_ok(
         &fx.dir,
         &[
@@ -266,7 +254,7 @@ fn issue12_a_classic_xref_table_and_a_pdf_signed_by_pyhanko_sign_again() {
     let Some(fx) = fixture() else { return };
     if crate::common::have("qpdf") {
         sh(
-            fx,
+            &fx.dir,
             "qpdf --object-streams=disable --compress-streams=n notice.pdf classic.pdf",
         );
         let classic = read(fx, "classic.pdf");
@@ -285,7 +273,7 @@ fn issue12_a_classic_xref_table_and_a_pdf_signed_by_pyhanko_sign_again() {
     }
     let Some(exe) = pyhanko() else { return };
     sh(
-        fx,
+        &fx.dir,
         &format!(
             "{} sign addsig --use-pades --field Sig1 pkcs12 --passfile pw.txt notice.pdf ph.pdf third.p12",
             exe.display()
@@ -325,7 +313,7 @@ fn issue12_a_page_written_with_more_digits_than_an_f32_keeps_them_for_pyhankos_c
     let Some(exe) = pyhanko() else { return };
     // The notice's page sizes written with 16 digits (qpdf's QDF form, edited, then fixed).
     sh(
-        fx,
+        &fx.dir,
         "qpdf --qdf --object-streams=disable notice.pdf q.pdf \
             && sed -e 's/^    595.27563$/    595.2756299999999/' \
                    -e 's/^    841.88983$/    841.8898299999999/' q.pdf | fix-qdf > hp.pdf",
@@ -335,7 +323,7 @@ fn issue12_a_page_written_with_more_digits_than_an_f32_keeps_them_for_pyhankos_c
         .any(|w| w == b"595.2756299999999"));
     // pyHanko signs in a new field on page 3; vanthu adds its field to page 1, which has no
     // /Annots yet, and then to page 3, whose /Annots pyHanko wrote.
-    sh(fx, &format!(
+    sh(&fx.dir, &format!(
         "{} sign addsig --use-pades --field 3/20,20,120,60/Sig1 pkcs12 --passfile pw.txt hp.pdf hp1.pdf third.p12",
         exe.display()
     ));

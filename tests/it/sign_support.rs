@@ -39,7 +39,8 @@ impl Fixture {
     }
 }
 
-fn sh(dir: &Path, script: &str) {
+/// Runs a bash script (`-eu`) in `dir`; fails the test with its stderr when it fails.
+pub fn sh(dir: &Path, script: &str) {
     let o = Command::new("bash")
         .arg("-euc")
         .arg(script)

@@ -110,9 +110,9 @@ static PARTS: Mutex<Parts> = Mutex::new(Vec::new());
 
 /// Part `name` holding `data`, compressed, as a one-entry archive written with
 /// [`file_options`] at [`SHARED_PART_LEVEL`]; copied raw into the package, it gives the bytes
-/// compressing it there would. The parts docx-rs writes besides the body and the title are the same in every
-/// document of a page setup and font family: each is compressed (at level 9) once, not once
-/// a document (the reference notice's DOCX: 15 of its 18 parts, 0.7 of 2.6 ms on one core).
+/// compressing it there would. The parts docx-rs writes besides the body and the title are
+/// the same in every document of a page setup and font family: each is compressed once, not
+/// once a document (the reference notice's DOCX: 15 of its 18 parts, 0.7 of 2.6 ms on one core).
 fn compressed_part(name: &str, data: &[u8], base: SimpleFileOptions) -> Result<Arc<Vec<u8>>> {
     let lock = || {
         PARTS
